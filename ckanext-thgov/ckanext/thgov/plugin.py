@@ -12,6 +12,7 @@ import ckan.plugins.toolkit as tk
 @tk.blanket.helpers
 @tk.blanket.actions
 @tk.blanket.auth_functions
+@tk.blanket.validators
 class ThgovPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
 

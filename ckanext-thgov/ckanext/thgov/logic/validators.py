@@ -1,0 +1,125 @@
+"""navl validators for the Thai GDC schema; the rules themselves live in thgov_validators."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context, FlattenDataDict, FlattenErrorDict, FlattenKey, Validator
+
+from thgov_validators import classification, metadata
+
+__all__ = [
+    "thgov_only_for_types",
+    "thgov_other_for",
+    "thgov_classification_pair",
+    "thgov_be_year",
+    "thgov_longitude",
+    "thgov_latitude",
+    "thgov_default_classification",
+    "thgov_boolean_choice",
+    "tag_name_validator",
+]
+
+
+def _bilingual(th: str, en: str) -> str:
+    return f"{th} / {en}"
+
+
+def _values(raw: Any) -> list[str]:
+    if raw is None or raw is tk.missing:
+        return []
+    if isinstance(raw, list):
+        return [str(v) for v in raw]
+    text = str(raw)
+    if text.startswith("["):
+        try:
+            return [str(v) for v in json.loads(text)]
+        except ValueError:
+            pass
+    return [text] if text else []
+
+
+def thgov_only_for_types(*codes: str) -> Validator:
+    """Drop the field unless data_type is one of the given types (record, stat, gis, multi, other).
+
+    A statistics-only field on a record dataset is removed on the server, not just hidden.
+    """
+    allowed = metadata.data_types_for(codes)
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
+        if data.get(key[:-1] + ("data_type",)) not in allowed:
+            data.pop(key, None)
+            raise tk.StopOnError
+
+    return validator
+
+
+def thgov_other_for(field_name: str) -> Validator:
+    """An `_other` companion: required when its field chose อื่นๆ, emptied when it did not."""
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
+        chosen = _values(data.get(key[:-1] + (field_name,)))
+        value = data.get(key)
+        if metadata.OTHER_CHOICES & set(chosen):
+            if value is None or value is tk.missing or not str(value).strip():
+                errors[key].append(_bilingual("โปรดระบุ (เลือก อื่นๆ ไว้)", "Please specify: 'other' was chosen"))
+                raise tk.StopOnError
+        else:
+            data.pop(key, None)
+            raise tk.StopOnError
+
+    return validator
+
+
+def thgov_classification_pair(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
+    """data_classification must be one the chosen data_category allows (reference §4.2)."""
+    category = data.get(key[:-1] + ("data_category",))
+    value = data.get(key)
+    if category in (None, tk.missing, "") or value in (None, tk.missing, ""):
+        return  # each is reported missing by its own required check
+    failure = classification.check_pair(category, value)
+    if failure:
+        errors[key].append(_bilingual(failure.th, failure.en))
+
+
+def _converter(convert) -> Validator:  # type: ignore[no-untyped-def]
+    def validator(value: Any, context: Context) -> Any:
+        if value in (None, "", tk.missing):
+            return value
+        try:
+            return str(convert(value))
+        except metadata.InvalidValue as error:
+            raise tk.Invalid(_bilingual(error.th, error.en)) from None
+
+    return validator
+
+
+thgov_be_year = _converter(metadata.to_be_year)
+thgov_longitude = _converter(lambda v: metadata.check_coordinate(v, "lon"))
+thgov_latitude = _converter(lambda v: metadata.check_coordinate(v, "lat"))
+
+
+def thgov_default_classification(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
+    """Fill data_classification when the category allows only one (Thai GDC exports often lack it)."""
+    if data.get(key) in (None, "", tk.missing):
+        implied = metadata.default_classification(
+            data.get(key[:-1] + ("data_category",)), dict(classification.ALLOWED_CLASSIFICATIONS)
+        )
+        if implied:
+            data[key] = implied
+
+
+def thgov_boolean_choice(value: Any, context: Context) -> Any:
+    """tgdcschema stores its sysadmin checkbox as "1"; the other portals store "True"/"False"."""
+    mapping = {"1": "True", "0": "False", "true": "True", "false": "False"}
+    return mapping.get(str(value).strip().lower(), value) if value not in (None, tk.missing) else value
+
+
+def tag_name_validator(value: Any, context: Context) -> Any:
+    """Replaces CKAN's tag rule (same name, so every tag schema uses it): Thai marks are allowed."""
+    try:
+        return metadata.check_tag(value)
+    except metadata.InvalidValue as error:
+        raise tk.Invalid(_bilingual(error.th, error.en)) from None

@@ -1,0 +1,143 @@
+"""The Thai GDC dataset schema, validated on the server (issue 3, first part)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
+
+pytestmark = [
+    pytest.mark.ckan_config("ckan.plugins", "activity scheming_datasets thgov"),
+    pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.thgov.schemas:thgov_dataset.yaml"),
+    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
+]
+
+
+@pytest.fixture
+def org():
+    return factories.Organization(name="ddc")
+
+
+@pytest.fixture
+def create():
+    """package_create as a sysadmin (the activity plugin needs a real user in the context)."""
+    admin = factories.Sysadmin()
+
+    def call(**data):
+        return helpers.call_action("package_create", {"user": admin["name"]}, **data)
+
+    return call
+
+
+def record(org, **overrides):
+    data = {
+        "name": "population", "title": "จำนวนประชากรแยกตามจังหวัด", "owner_org": org["id"],
+        "data_type": "ข้อมูลระเบียน", "maintainer": "ฝ่ายสถิติ", "maintainer_email": "stat@dopa.go.th",
+        "notes": "คำอธิบาย", "objective": ["ยุทธศาสตร์ชาติ"], "update_frequency_unit": "ปี",
+        "geo_coverage": "จังหวัด", "data_source": "กรมการปกครอง", "data_format": ["CSV"],
+        "data_category": "ข้อมูลสาธารณะ", "data_classification": "เปิดเผย", "license_id": "cc-by",
+        "tags": [{"name": "ประชากร"}, {"name": "สาธารณสุข"}],
+    }
+    data.update(overrides)
+    return data
+
+
+def errors_of(data) -> dict:
+    with pytest.raises(tk.ValidationError) as error:
+        helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **data)
+    return error.value.error_dict
+
+
+def test_a_complete_record_dataset_is_stored_with_thai_values(org, create) -> None:
+    created = create(**record(org))
+    shown = helpers.call_action("package_show", id=created["id"])
+    assert shown["data_category"] == "ข้อมูลสาธารณะ"
+    assert shown["objective"] == ["ยุทธศาสตร์ชาติ"]
+    assert {t["name"] for t in shown["tags"]} == {"ประชากร", "สาธารณสุข"}
+
+
+def test_mandatory_items_are_required_on_the_server(org) -> None:
+    data = record(org)
+    for name in ("data_type", "maintainer", "maintainer_email", "notes", "objective",
+                 "update_frequency_unit", "geo_coverage", "data_source", "data_format", "data_category"):
+        data.pop(name)
+    errors = errors_of(data)
+    assert {"data_type", "maintainer", "maintainer_email", "notes", "objective", "update_frequency_unit",
+            "geo_coverage", "data_source", "data_format", "data_category"} <= set(errors)
+
+
+@pytest.mark.parametrize("field,value", [
+    ("data_type", "ข้อมูลลับ"), ("geo_coverage", "ดาวอังคาร"), ("update_frequency_unit", "ศตวรรษ"),
+    ("data_category", "สาธารณะ"), ("objective", ["ไม่มีในรายการ"]),
+])
+def test_choices_are_validated_on_the_server(org, field, value) -> None:
+    assert field in errors_of(record(org, **{field: value}))
+
+
+def test_classification_must_fit_the_category(org) -> None:
+    errors = errors_of(record(org, data_category="ข้อมูลความมั่นคง", data_classification="เปิดเผย"))
+    assert "data_classification" in errors
+    message = errors["data_classification"][0]
+    assert "ข้อมูลความมั่นคง" in message and "not allowed" in message
+
+
+def test_other_companion_required_when_other_chosen_and_dropped_otherwise(org, create) -> None:
+    assert "objective_other" in errors_of(record(org, objective=["อื่นๆ"]))
+    created = create(**record(org, objective_other="ค้างจากการเลือกเดิม"))
+    assert "objective_other" not in helpers.call_action("package_show", id=created["id"])
+
+
+def test_fields_of_another_data_type_are_dropped(org, create) -> None:
+    created = create(
+        **record(org, unit_of_measure="คน", west_bound_longitude="100.5", first_year_of_data="2560")
+    )
+    shown = helpers.call_action("package_show", id=created["id"])
+    assert not {"unit_of_measure", "west_bound_longitude", "first_year_of_data"} & set(shown)
+
+
+def test_statistics_years_are_buddhist_era(org, create) -> None:
+    created = create(
+        **record(org, data_type="ข้อมูลสถิติ", first_year_of_data="2010", last_year_of_data="๒๕๖๗"),
+    )
+    shown = helpers.call_action("package_show", id=created["id"])
+    assert (shown["first_year_of_data"], shown["last_year_of_data"]) == ("2553", "2567")
+    assert "first_year_of_data" in errors_of(record(org, name="x2", data_type="ข้อมูลสถิติ", first_year_of_data="25xx"))
+
+
+def test_bounding_box_is_numeric_and_in_range(org) -> None:
+    errors = errors_of(record(org, data_type="ข้อมูลภูมิสารสนเทศเชิงพื้นที่",
+                              north_bound_longitude="95", west_bound_longitude="ตะวันตก"))
+    assert {"north_bound_longitude", "west_bound_longitude"} <= set(errors)
+
+
+def test_tags_refuse_markup_but_accept_thai(org) -> None:
+    assert "tags" in errors_of(record(org, tags=[{"name": "<script>"}]))
+
+
+def test_a_data_go_th_export_is_accepted(org, create) -> None:
+    exported = json.loads((REAL / "datagoth_package_search_covid-19-daily.json").read_text())["result"]["results"][0]
+    data = copy.deepcopy(exported)
+    for key in ("id", "creator_user_id", "metadata_created", "metadata_modified", "num_resources", "num_tags",
+                "organization", "groups", "relationships_as_subject", "relationships_as_object", "isopen",
+                "license_title", "state", "type", "extras"):
+        data.pop(key, None)
+    data["owner_org"] = org["id"]
+    for resource in data["resources"]:
+        for key in ("id", "package_id", "url_type", "created", "metadata_modified", "last_modified", "position"):
+            resource.pop(key, None)
+    created = create(**data)
+    shown = helpers.call_action("package_show", id=created["id"])
+    for field in ("title", "data_category", "data_type", "geo_coverage", "objective", "data_language",
+                  "update_frequency_unit", "maintainer_email", "telephone_number", "license_id"):
+        assert shown[field] == exported[field], field
+    assert shown["data_classification"] == "เปิดเผย"  # implied by ข้อมูลสาธารณะ
+    assert shown["high_value_dataset"] == "True"       # tgdcschema's "1"
+    assert {t["name"] for t in shown["tags"]} == {t["name"] for t in exported["tags"]}
+    assert len(shown["resources"]) == len(exported["resources"])
