@@ -20,3 +20,17 @@ def clean_db(reset_db, migrate_db_for):
     """CKAN's clean_db rebuilds core tables only; the activity plugin needs its migrations too."""
     reset_db()
     migrate_db_for("activity")
+
+
+GDC_REQUIRED = {
+    "data_type": "ข้อมูลสถิติ", "maintainer": "ฝ่ายสถิติ", "maintainer_email": "stat@example.go.th",
+    "notes": "คำอธิบายชุดข้อมูล", "objective": ["เพื่อการให้บริการประชาชน"], "update_frequency_unit": "ปี",
+    "geo_coverage": "ประเทศ", "data_source": "หน่วยงานตัวอย่าง", "data_format": ["CSV"],
+    "data_category": "ข้อมูลสาธารณะ", "data_classification": "เปิดเผย", "license_id": "cc-by",
+}
+
+
+@pytest.fixture
+def gdc_fields():
+    """The mandatory Thai GDC metadata, for tests that create datasets under the GDC schema."""
+    return dict(GDC_REQUIRED)

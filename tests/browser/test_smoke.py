@@ -128,3 +128,17 @@ def test_dataset_list_shows_the_thai_demo_datasets(portal, browser) -> None:
     shown = [title for title in _demo_titles() if title[:40] in body]
     assert len(shown) == DEMO_DATASETS, f"missing demo titles; page text was: {body[:800]}"
     browser.save_screenshot(str(SCREENSHOTS / "dataset-list.png"))
+
+
+def test_dataset_page_shows_gdc_metadata_in_thai(portal, browser) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    import json
+
+    first = json.loads((REPO_ROOT / "deploy/demo/demo_datasets.json").read_text(encoding="utf-8"))["datasets"][0]
+    browser.get(f"{portal}/dataset/{first['name']}")
+    body = browser.find_element("tag name", "body").text
+    assert first["title"][:40] in body
+    # Thai labels and stored Thai values of the GDC schema
+    for text in ("หมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ", "ข้อมูลสาธารณะ", "ระดับชั้นข้อมูล", "เปิดเผย"):
+        assert text in body, text
+    browser.save_screenshot(str(SCREENSHOTS / "dataset-page.png"))

@@ -37,9 +37,9 @@ def test_database_is_postgresql() -> None:
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-def test_thai_dataset_is_indexed_and_found() -> None:
+def test_thai_dataset_is_indexed_and_found(gdc_fields) -> None:
     org = factories.Organization()
-    factories.Dataset(name="population-by-province", title="ประชากร แยกตามจังหวัด", owner_org=org["id"])
+    factories.Dataset(name="population-by-province", title="ประชากร แยกตามจังหวัด", owner_org=org["id"], **gdc_fields)
     result = helpers.call_action("package_search", q="ประชากร")
     assert result["count"] == 1
     # The document really is in Solr, not only in the database.
