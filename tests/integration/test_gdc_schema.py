@@ -135,9 +135,22 @@ def test_a_data_go_th_export_is_accepted(org, create) -> None:
     created = create(**data)
     shown = helpers.call_action("package_show", id=created["id"])
     for field in ("title", "data_category", "data_type", "geo_coverage", "objective", "data_language",
-                  "update_frequency_unit", "maintainer_email", "telephone_number", "license_id"):
+                  "update_frequency_unit", "maintainer_email", "telephone_number"):
         assert shown[field] == exported[field], field
+    assert shown["license_id"] == "cc-by"  # "Creative Commons Attributions" mapped to the register
+    assert shown["license_url"].startswith("https://creativecommons.org/")
     assert shown["data_classification"] == "เปิดเผย"  # implied by ข้อมูลสาธารณะ
     assert shown["high_value_dataset"] == "True"       # tgdcschema's "1"
     assert {t["name"] for t in shown["tags"]} == {t["name"] for t in exported["tags"]}
     assert len(shown["resources"]) == len(exported["resources"])
+
+
+def test_licences_come_from_the_register_with_urls(org, create) -> None:
+    created = create(**record(org, license_id="Creative Commons Attributions"))
+    shown = helpers.call_action("package_show", id=created["id"])
+    assert shown["license_id"] == "cc-by"
+    assert shown["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
+    assert shown["isopen"] is True
+    dga = create(**record(org, name="dga", license_id="DGA Open Government License"))
+    assert dga["license_id"] == "dga-ogl"
+    assert "license_id" in errors_of(record(org, name="bad", license_id="ใช้ได้ตามสบาย"))

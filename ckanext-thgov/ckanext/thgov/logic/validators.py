@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
+from importlib import resources
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -20,6 +22,7 @@ __all__ = [
     "thgov_default_classification",
     "thgov_boolean_choice",
     "tag_name_validator",
+    "thgov_license",
 ]
 
 
@@ -123,3 +126,22 @@ def tag_name_validator(value: Any, context: Context) -> Any:
         return metadata.check_tag(value)
     except metadata.InvalidValue as error:
         raise tk.Invalid(_bilingual(error.th, error.en)) from None
+
+
+@lru_cache(maxsize=1)
+def _shipped_licences() -> list[dict[str, Any]]:
+    return json.loads(resources.files("ckanext.thgov.schemas").joinpath("licenses.json").read_text("utf-8"))
+
+
+def thgov_license(value: Any, context: Context) -> Any:
+    """A licence id from the register; the Thai portals' stored titles are accepted and mapped."""
+    from ckan import model
+
+    register = model.Package.get_license_register()
+    licences = _shipped_licences() + [{"id": lic.id, "title": lic.title} for lic in register.values()]
+    licence_id = metadata.licence_aliases(licences).get(str(value).strip().casefold())
+    if licence_id is None or licence_id not in register:
+        known = ", ".join(sorted(register.keys()))
+        raise tk.Invalid(_bilingual(f"ไม่รู้จักสัญญาอนุญาต {value!r} (ที่ใช้ได้: {known})",
+                                    f"Unknown licence {value!r} (known: {known})"))
+    return licence_id
