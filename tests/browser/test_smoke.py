@@ -141,4 +141,7 @@ def test_dataset_page_shows_gdc_metadata_in_thai(portal, browser) -> None:
     # Thai labels and stored Thai values of the GDC schema
     for text in ("หมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ", "ข้อมูลสาธารณะ", "ระดับชั้นข้อมูล", "เปิดเผย"):
         assert text in body, text
+    # Empty rows and rows of other data types are not shown.
+    assert "โปรดระบุ (อื่นๆ)" not in body
+    assert "หน่วยตัวคูณ" not in body
     browser.save_screenshot(str(SCREENSHOTS / "dataset-page.png"))

@@ -55,3 +55,14 @@ def test_real_data_go_th_tags_with_thai_marks_are_accepted() -> None:
 def test_bad_tags_are_refused(tag: str) -> None:
     with pytest.raises(metadata.InvalidValue):
         metadata.check_tag(tag)
+
+
+def test_dates_are_shown_in_buddhist_era() -> None:
+    assert metadata.thai_date("2021-05-03") == "3 พ.ค. 2564"
+    assert metadata.thai_date("2024-12-31T10:00:00") == "31 ธ.ค. 2567"
+
+
+def test_type_specific_fields_apply_only_to_their_types() -> None:
+    assert metadata.field_applies(None, "ข้อมูลระเบียน")
+    assert metadata.field_applies(["stat"], "ข้อมูลสถิติ")
+    assert not metadata.field_applies(["stat", "gis"], "ข้อมูลระเบียน")

@@ -14,7 +14,7 @@ from ckan.tests import factories, helpers
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", "activity scheming_datasets thgov"),
+    pytest.mark.ckan_config("ckan.plugins", "activity thgov scheming_datasets"),
     pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.thgov.schemas:thgov_dataset.yaml"),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
 ]

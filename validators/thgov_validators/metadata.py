@@ -116,3 +116,17 @@ def licence_aliases(licences: list[dict]) -> dict[str, str]:
 
 def open_licence_ids(licences: list[dict]) -> frozenset[str]:
     return frozenset(lic["id"] for lic in licences if lic.get("od_conformance") == "approved")
+
+
+THAI_MONTHS_ABBR = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")
+
+
+def thai_date(iso: str) -> str:
+    """An ISO date (stored in the Christian Era) as a Thai date in Buddhist Era: 3 พ.ค. 2564."""
+    day = dt.date.fromisoformat(iso[:10])
+    return f"{day.day} {THAI_MONTHS_ABBR[day.month - 1]} {day.year + BE_OFFSET}"
+
+
+def field_applies(type_codes: list[str] | None, data_type: str | None) -> bool:
+    """Whether a schema field belongs to a dataset of this data_type (fields without codes: all)."""
+    return not type_codes or data_type in data_types_for(type_codes)

@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins.toolkit as tk
 
-__all__ = ["thgov_current_locale"]
+from thgov_validators import metadata
+
+__all__ = ["thgov_current_locale", "thgov_show_field", "thgov_display_date"]
 
 
 def thgov_current_locale() -> str:
     """The language the page is shown in (th or en), for language-specific markup."""
     return str(tk.h.lang() or tk.config.get("ckan.locale_default") or "th")
+
+
+def thgov_show_field(field: dict[str, Any], pkg: dict[str, Any]) -> bool:
+    """Show a metadata row only if it has a value and belongs to the dataset's data type."""
+    value = pkg.get(field["field_name"])
+    if value in (None, "", [], {}):
+        return False
+    return metadata.field_applies(field.get("thgov_data_types"), pkg.get("data_type"))
+
+
+def thgov_display_date(value: str | None) -> str:
+    """Dates are stored ISO (CE); Thai pages show them in Buddhist Era."""
+    if not value:
+        return ""
+    if thgov_current_locale().startswith("th"):
+        try:
+            return metadata.thai_date(value)
+        except ValueError:
+            return value
+    return value[:10]
