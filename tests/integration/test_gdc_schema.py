@@ -14,7 +14,8 @@ from ckan.tests import factories, helpers
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
 
 pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", "activity thgov scheming_datasets"),
+    pytest.mark.ckan_config("ckan.plugins", "activity thgov scheming_datasets scheming_organizations"),
+    pytest.mark.ckan_config("scheming.organization_schemas", "ckanext.thgov.schemas:thgov_organization.yaml"),
     pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.thgov.schemas:thgov_dataset.yaml"),
     pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
 ]
@@ -154,3 +155,17 @@ def test_licences_come_from_the_register_with_urls(org, create) -> None:
     dga = create(**record(org, name="dga", license_id="DGA Open Government License"))
     assert dga["license_id"] == "dga-ogl"
     assert "license_id" in errors_of(record(org, name="bad", license_id="ใช้ได้ตามสบาย"))
+
+
+def test_agencies_have_code_parent_and_contact() -> None:
+    admin = factories.Sysadmin()
+    context = {"user": admin["name"]}
+    org = helpers.call_action(
+        "organization_create", context, name="dopa", title="กรมการปกครอง", title_en="Department of Provincial Administration",
+        agency_code="15008", parent_agency="กระทรวงมหาดไทย", contact_email="data@dopa.go.th", website="https://www.dopa.go.th",
+    )
+    shown = helpers.call_action("organization_show", id=org["id"])
+    assert (shown["agency_code"], shown["parent_agency"], shown["contact_email"]) == ("15008", "กระทรวงมหาดไทย", "data@dopa.go.th")
+    with pytest.raises(tk.ValidationError) as error:
+        helpers.call_action("organization_create", context, name="bad", title="x", agency_code="รหัส!", contact_email="no-at")
+    assert {"agency_code", "contact_email"} <= set(error.value.error_dict)

@@ -130,3 +130,17 @@ def thai_date(iso: str) -> str:
 def field_applies(type_codes: list[str] | None, data_type: str | None) -> bool:
     """Whether a schema field belongs to a dataset of this data_type (fields without codes: all)."""
     return not type_codes or data_type in data_types_for(type_codes)
+
+
+AGENCY_CODE = re.compile(r"[0-9A-Za-z][0-9A-Za-z\-]{1,19}")
+
+
+def check_agency_code(code: str) -> str:
+    """Agency codes (e.g. the 5-digit government department codes) are short ASCII identifiers."""
+    code = code.strip()
+    if not AGENCY_CODE.fullmatch(code):
+        raise InvalidValue(
+            f"รหัสหน่วยงานต้องเป็นตัวเลขหรืออักษรละติน 2–20 ตัว: {code!r}",
+            f"An agency code is 2-20 digits or Latin letters: {code!r}",
+        )
+    return code

@@ -23,6 +23,7 @@ __all__ = [
     "thgov_boolean_choice",
     "tag_name_validator",
     "thgov_license",
+    "thgov_agency_code",
 ]
 
 
@@ -100,6 +101,7 @@ def _converter(convert) -> Validator:  # type: ignore[no-untyped-def]
 
 
 thgov_be_year = _converter(metadata.to_be_year)
+thgov_agency_code = _converter(metadata.check_agency_code)
 thgov_longitude = _converter(lambda v: metadata.check_coordinate(v, "lon"))
 thgov_latitude = _converter(lambda v: metadata.check_coordinate(v, "lat"))
 
