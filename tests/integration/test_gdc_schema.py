@@ -169,3 +169,13 @@ def test_agencies_have_code_parent_and_contact() -> None:
     with pytest.raises(tk.ValidationError) as error:
         helpers.call_action("organization_create", context, name="bad", title="x", agency_code="รหัส!", contact_email="no-at")
     assert {"agency_code", "contact_email"} <= set(error.value.error_dict)
+
+
+def test_disclosure_check_names_every_failed_condition(org, create) -> None:
+    secret = create(**record(org, name="secret", data_category="ข้อมูลความมั่นคง", data_classification="ลับที่สุด",
+                             license_id="cc-by-nc"))
+    result = helpers.call_action("thgov_disclosure_check", id=secret["id"])
+    assert result["may_be_public"] is False
+    codes = {f["code"] for f in result["failures"]}
+    assert {"not_disclosable", "licence_not_open", "not_approved"} <= codes
+    assert all(f["th"] and f["en"] for f in result["failures"])
