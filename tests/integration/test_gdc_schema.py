@@ -179,3 +179,14 @@ def test_disclosure_check_names_every_failed_condition(org, create) -> None:
     codes = {f["code"] for f in result["failures"]}
     assert {"not_disclosable", "licence_not_open", "not_approved"} <= codes
     assert all(f["th"] and f["en"] for f in result["failures"])
+
+
+def test_the_forms_tag_string_accepts_thai_tags(org, create) -> None:
+    data = record(org, tag_string="สาธารณสุข, โรคติดต่อ , COVID-19")
+    data.pop("tags")
+    created = create(**data)
+    assert {t["name"] for t in helpers.call_action("package_show", id=created["id"])["tags"]} == {
+        "สาธารณสุข", "โรคติดต่อ", "COVID-19"}
+    bad = record(org, name="bad-tags", tag_string="ดี, <b>")
+    bad.pop("tags")
+    assert "tag_string" in errors_of(bad)

@@ -22,6 +22,7 @@ __all__ = [
     "thgov_default_classification",
     "thgov_boolean_choice",
     "tag_name_validator",
+    "tag_string_convert",
     "thgov_license",
     "thgov_agency_code",
 ]
@@ -147,3 +148,17 @@ def thgov_license(value: Any, context: Context) -> Any:
         raise tk.Invalid(_bilingual(f"ไม่รู้จักสัญญาอนุญาต {value!r} (ที่ใช้ได้: {known})",
                                     f"Unknown licence {value!r} (known: {known})"))
     return licence_id
+
+
+def tag_string_convert(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
+    """Replaces CKAN's converter of the form's comma-separated tags, which calls the stock tag rule
+    directly; the tags are appended to any given as a list, each checked by the Thai-aware rule."""
+    raw = data.get(key)
+    if raw in (None, tk.missing, ""):
+        return
+    tags = [t.strip() for t in raw.split(",") if t.strip()] if isinstance(raw, str) else list(raw)
+    first_free = max([int(k[1]) for k in data if len(k) == 3 and k[0] == "tags"] + [-1]) + 1
+    for offset, tag in enumerate(tags):
+        data[("tags", first_free + offset, "name")] = tag
+    for tag in tags:
+        tag_name_validator(tag, context)
