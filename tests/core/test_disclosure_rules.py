@@ -111,3 +111,10 @@ def test_unknown_values_never_pass(category: str, classification: str) -> None:
 def test_module_runs_without_ckan() -> None:
     code = "import sys, thgov_validators.classification; assert 'ckan' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_category_with_one_allowed_classification_implies_it() -> None:
+    assert rules.implied_classification("ข้อมูลสาธารณะ") == "เปิดเผย"
+    assert rules.implied_classification("ข้อมูลใช้ภายใน") == "ชั้นเผยแพร่ภายในองค์กร"
+    assert rules.implied_classification("ข้อมูลส่วนบุคคล") is None
+    assert rules.implied_classification(None) is None

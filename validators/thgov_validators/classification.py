@@ -108,6 +108,12 @@ def check_pair(category: str | None, classification: str | None) -> Failure | No
     return None
 
 
+def implied_classification(category: str | None) -> str | None:
+    """The classification a category allows alone (older Thai GDC exports lack the field)."""
+    options = ALLOWED_CLASSIFICATIONS.get(category or "")
+    return next(iter(options)) if options and len(options) == 1 else None
+
+
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str | list | tuple | dict) and len(value) == 0) or (
         isinstance(value, str) and not value.strip()

@@ -99,12 +99,6 @@ def check_tag(tag: str) -> str:
     return tag
 
 
-def default_classification(category: str | None, allowed: dict) -> str | None:
-    """The classification implied by a category that allows exactly one (older exports lack it)."""
-    options = allowed.get(category) if category else None
-    return next(iter(options)) if options and len(options) == 1 else None
-
-
 def licence_aliases(licences: list[dict]) -> dict[str, str]:
     """Map every accepted spelling (id, title, the Thai portals' stored titles) to a licence id."""
     aliases: dict[str, str] = {}
@@ -112,10 +106,6 @@ def licence_aliases(licences: list[dict]) -> dict[str, str]:
         for name in (licence["id"], licence["title"], *licence.get("thgov_aliases", [])):
             aliases[name.strip().casefold()] = licence["id"]
     return aliases
-
-
-def open_licence_ids(licences: list[dict]) -> frozenset[str]:
-    return frozenset(lic["id"] for lic in licences if lic.get("od_conformance") == "approved")
 
 
 THAI_MONTHS_ABBR = ("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย.", "ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค.")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import ckan
+import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.types import Context, DataDict
 
-import ckan.plugins as p
 import thgov_validators
 from ckanext.thgov.interfaces import IThgovDisclosure
 from thgov_validators import classification
@@ -49,7 +49,7 @@ def thgov_disclosure_check(context: Context, data_dict: DataDict) -> dict[str, A
     register = model.Package.get_license_register()
     ctx = classification.RuleContext(
         approval=None,  # publication approvals are recorded from issue 4's approval step on
-        open_licences=frozenset(lic.id for lic in register.values() if lic.od_conformance == "approved"),
+        open_licences=frozenset(lic.id for lic in register.values() if lic.isopen()),
         allow_self_approval=tk.config["ckanext.thgov.publication.allow_self_approval"],
     )
     decision = disclosure_rules().check(dataset, ctx)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -110,9 +109,7 @@ thgov_latitude = _converter(lambda v: metadata.check_coordinate(v, "lat"))
 def thgov_default_classification(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
     """Fill data_classification when the category allows only one (Thai GDC exports often lack it)."""
     if data.get(key) in (None, "", tk.missing):
-        implied = metadata.default_classification(
-            data.get(key[:-1] + ("data_category",)), dict(classification.ALLOWED_CLASSIFICATIONS)
-        )
+        implied = classification.implied_classification(data.get(key[:-1] + ("data_category",)))
         if implied:
             data[key] = implied
 
@@ -131,9 +128,11 @@ def tag_name_validator(value: Any, context: Context) -> Any:
         raise tk.Invalid(_bilingual(error.th, error.en)) from None
 
 
-@lru_cache(maxsize=1)
-def _shipped_licences() -> list[dict[str, Any]]:
-    return json.loads(resources.files("ckanext.thgov.schemas").joinpath("licenses.json").read_text("utf-8"))
+@lru_cache(maxsize=4)
+def _licence_aliases(register: Any) -> dict[str, str]:
+    # The register is loaded once per process (from schemas/licenses.json unless a site sets its
+    # own), so its aliases are computed once, not on every dataset validation.
+    return metadata.licence_aliases([lic.license_dictize() for lic in register.values()])
 
 
 def thgov_license(value: Any, context: Context) -> Any:
@@ -141,8 +140,7 @@ def thgov_license(value: Any, context: Context) -> Any:
     from ckan import model
 
     register = model.Package.get_license_register()
-    licences = _shipped_licences() + [{"id": lic.id, "title": lic.title} for lic in register.values()]
-    licence_id = metadata.licence_aliases(licences).get(str(value).strip().casefold())
+    licence_id = _licence_aliases(register).get(str(value).strip().casefold())
     if licence_id is None or licence_id not in register:
         known = ", ".join(sorted(register.keys()))
         raise tk.Invalid(_bilingual(f"ไม่รู้จักสัญญาอนุญาต {value!r} (ที่ใช้ได้: {known})",
