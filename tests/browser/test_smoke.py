@@ -5,6 +5,7 @@ Screenshots are written to artifacts/screenshots/ for people to look at.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import subprocess
@@ -102,11 +103,8 @@ def browser():
     driver.quit()
 
 
-def _demo_titles() -> list[str]:
-    import json
-
-    manifest = json.loads((REPO_ROOT / "deploy/demo/demo_datasets.json").read_text(encoding="utf-8"))
-    return [d["title"] for d in manifest["datasets"][:DEMO_DATASETS]]
+# The demo datasets the portal fixture loads (the first DEMO_DATASETS of the manifest).
+LOADED = json.loads((REPO_ROOT / "deploy/demo/demo_datasets.json").read_text(encoding="utf-8"))["datasets"][:DEMO_DATASETS]
 
 
 def test_home_page_renders_in_thai(portal, browser) -> None:
@@ -125,16 +123,14 @@ def test_dataset_list_shows_the_thai_demo_datasets(portal, browser) -> None:
     assert browser.find_element("tag name", "html").get_attribute("lang") == "th"
     body = browser.find_element("tag name", "body").text
     assert f"พบ {DEMO_DATASETS} ชุดข้อมูล" in body.replace(",", "") or str(DEMO_DATASETS) in body
-    shown = [title for title in _demo_titles() if title[:40] in body]
+    shown = [d["title"] for d in LOADED if d["title"][:40] in body]
     assert len(shown) == DEMO_DATASETS, f"missing demo titles; page text was: {body[:800]}"
     browser.save_screenshot(str(SCREENSHOTS / "dataset-list.png"))
 
 
 def test_dataset_page_shows_gdc_metadata_in_thai(portal, browser) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    import json
-
-    first = json.loads((REPO_ROOT / "deploy/demo/demo_datasets.json").read_text(encoding="utf-8"))["datasets"][0]
+    first = LOADED[0]
     browser.get(f"{portal}/dataset/{first['name']}")
     body = browser.find_element("tag name", "body").text
     assert first["title"][:40] in body
