@@ -65,6 +65,7 @@ def load(portal: Portal, manifest: dict[str, Any], data_dir: Path) -> tuple[int,
                 "license_id": "cc-by",
                 "private": False,
                 "tags": [{"name": t} for t in spec.get("tags", [])],
+                "groups": [{"name": g} for g in spec.get("groups", [])],
                 **spec.get("gdc", {}),
             },
         )

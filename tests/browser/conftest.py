@@ -85,6 +85,8 @@ def portal(tmp_path_factory) -> Portal:
         token = helpers.call_action(
             "api_token_create", {"user": ADMIN[0], "ignore_auth": True}, user=ADMIN[0], name="smoke"
         )["token"]
+        subprocess.run([str(Path(sys.executable).parent / "ckan"), "-c", ini, "thgov", "create-categories"],
+                       check=True, capture_output=True, env=env)
         token_file = tmp_path_factory.mktemp("token") / "token"
         token_file.write_text(token)
         subprocess.run(

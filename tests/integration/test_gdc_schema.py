@@ -13,12 +13,8 @@ from ckan.tests import factories, helpers
 
 REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
 
-pytestmark = [
-    pytest.mark.ckan_config("ckan.plugins", "activity thgov scheming_datasets scheming_organizations"),
-    pytest.mark.ckan_config("scheming.organization_schemas", "ckanext.thgov.schemas:thgov_organization.yaml"),
-    pytest.mark.ckan_config("scheming.dataset_schemas", "ckanext.thgov.schemas:thgov_dataset.yaml"),
-    pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index"),
-]
+# Plugins, schemas and presets come from deploy/ckan/settings.ini through test.ini.
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 
 @pytest.fixture
@@ -190,3 +186,123 @@ def test_the_forms_tag_string_accepts_thai_tags(org, create) -> None:
     bad = record(org, name="bad-tags", tag_string="ดี, <b>")
     bad.pop("tags")
     assert "tag_string" in errors_of(bad)
+
+
+def test_schema_show_lists_every_field_with_thai_and_english_labels() -> None:
+    schema = helpers.call_action("scheming_dataset_schema_show", type="dataset")
+    dataset = {f["field_name"]: f for f in schema["dataset_fields"]}
+    resource = {f["field_name"]: f for f in schema["resource_fields"]}
+    assert len(dataset) >= 57 and len(resource) == 23
+    for field in [*dataset.values(), *resource.values()]:
+        assert field["label"]["th"] and field["label"]["en"], field["field_name"]
+        for choice in field.get("choices", []):
+            assert choice["label"]["th"] and choice["label"]["en"], (field["field_name"], choice["value"])
+            if choice["value"] not in ("CSV", "XML", "JSON", "HTML", "PDF", "RDF"):
+                # English labels are English, not the Thai value repeated
+                assert choice["label"]["en"].isascii(), (field["field_name"], choice["label"]["en"])
+    assert resource["resource_disaggregate"]["choices"] == dataset["disaggregate"]["choices"]
+
+
+def statistics(org, **overrides):
+    return record(org, data_type="ข้อมูลสถิติ", data_release_calendar="2025-01-06", **overrides)
+
+
+def test_resource_fields_follow_the_datasets_type(org, create) -> None:
+    stat = create(**statistics(org, resources=[{
+        "url": "https://data.example.go.th/population.csv", "name": "ประชากร 2567", "format": "CSV",
+        "resource_first_year_of_data": "2020", "resource_last_year_of_data": "2567",
+        "resource_disaggregate": ["เพศ", "อื่นๆ"], "resource_disaggregate_other": "ศาสนา-ย่อย",
+        "resource_official_statistics": "1", "resource_geographic_data_set": "ชั้นข้อมูลป่าไม้",
+    }]))
+    shown = helpers.call_action("package_show", id=stat["id"])["resources"][0]
+    assert (shown["resource_first_year_of_data"], shown["resource_last_year_of_data"]) == ("2563", "2567")
+    assert shown["resource_disaggregate"] == ["เพศ", "อื่นๆ"]
+    assert shown["resource_official_statistics"] == "True"
+    assert "resource_geographic_data_set" not in shown  # a GIS field on a statistics dataset is dropped
+
+
+def test_resource_create_on_a_record_dataset_drops_statistics_fields(org, create) -> None:
+    dataset = create(**record(org))
+    admin = factories.Sysadmin()
+    resource = helpers.call_action(
+        "resource_create", {"user": admin["name"]}, package_id=dataset["id"], url="https://example.go.th/a.csv",
+        name="ไฟล์", format="CSV", resource_unit_of_measure="คน", resource_data_collect="บุคคล",
+    )
+    assert resource["resource_data_collect"] == "บุคคล"
+    assert "resource_unit_of_measure" not in resource
+
+
+def resource_errors(org, **fields) -> dict:
+    data = statistics(org, resources=[dict({"url": "https://example.go.th/a.csv", "name": "ไฟล์", "format": "CSV"},
+                                           **fields)])
+    with pytest.raises(tk.ValidationError) as error:
+        helpers.call_action("package_create", {"user": factories.Sysadmin()["name"]}, **data)
+    return error.value.error_dict["resources"][0]
+
+
+@pytest.mark.parametrize("fields,field", [
+    ({"resource_unit_of_multiplier": "โหล"}, "resource_unit_of_multiplier"),
+    ({"resource_disaggregate": ["สีผม"]}, "resource_disaggregate"),
+    ({"resource_unit_of_multiplier": "อื่นๆ"}, "resource_unit_of_multiplier_other"),
+    ({"resource_first_year_of_data": "ปีก่อน"}, "resource_first_year_of_data"),
+    ({"resource_first_year_of_data": "2567", "resource_last_year_of_data": "2560"}, "resource_last_year_of_data"),
+    ({"resource_data_release_calendar": "31/02/2567"}, "resource_data_release_calendar"),
+    ({"name": ""}, "name"),
+    ({"format": "", "url": "https://example.go.th/no-extension"}, "format"),
+])
+def test_bad_resource_metadata_is_refused_field_by_field(org, fields, field) -> None:
+    assert field in resource_errors(org, **fields)
+
+
+def test_last_year_may_not_precede_the_first(org) -> None:
+    errors = errors_of(statistics(org, first_year_of_data="2567", last_year_of_data="2550"))
+    assert "last_year_of_data" in errors
+    assert "2550" in errors["last_year_of_data"][0]
+
+
+def test_choice_fields_are_facets_with_counts(org, create) -> None:
+    create(**record(org, data_format=["CSV", "JSON"]))
+    create(**statistics(org, name="stat-one", data_format=["CSV"]))
+    result = helpers.call_action(
+        "package_search", q="*:*",
+        **{"facet.field": '["data_type", "data_category", "thgov_data_format"]'},
+    )
+    facets = result["search_facets"]
+    assert {i["name"]: i["count"] for i in facets["data_type"]["items"]} == {"ข้อมูลระเบียน": 1, "ข้อมูลสถิติ": 1}
+    assert {i["name"]: i["count"] for i in facets["thgov_data_format"]["items"]} == {"CSV": 2, "JSON": 1}
+
+
+def test_search_page_shows_facets_with_thai_titles(app, org, create) -> None:
+    create(**record(org))
+    thai = app.get("/dataset/").body
+    for title in ("ประเภทชุดข้อมูล", "หมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ", "ระดับชั้นข้อมูล",
+                  "หน่วยความถี่ของการปรับปรุงข้อมูล", "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่"):
+        assert title in thai, title
+    english = app.get("/en/dataset/").body
+    assert "Data Type" in english and "Record data" in english  # facet title and item label in English
+
+
+def test_gdc_categories_are_created_once(cli, ckan_config) -> None:
+    from ckanext.thgov.cli import thgov
+
+    for _ in range(2):
+        result = cli.invoke(thgov, ["create-categories"])
+        assert result.exit_code == 0, result.output
+    groups = helpers.call_action("group_list", all_fields=True)
+    assert len(groups) == 7
+    shown = helpers.call_action("group_show", id="category06")
+    assert (shown["title"], shown["title_en"]) == ("ด้านทรัพยากรธรรมชาติและสิ่งแวดล้อม", "Natural resources and environment")
+
+
+def test_bad_metadata_over_http_is_a_409_with_bilingual_field_errors(app, org) -> None:
+    admin = factories.SysadminWithToken()
+    data = record(org, data_category="ข้อมูลส่วนบุคคล", data_classification="เปิดเผย", geo_coverage="ดาวอังคาร",
+                  tags=[{"name": "<b>"}])
+    response = app.post("/api/3/action/package_create", json=data,
+                        headers={"Authorization": admin["token"]}, status=409)
+    error = response.json["error"]
+    assert error["__type"] == "Validation Error"
+    assert {"data_classification", "geo_coverage", "tags"} <= set(error)
+    classification_message = error["data_classification"][0]
+    assert "ข้อมูลส่วนบุคคล" in classification_message and "not allowed" in classification_message
+    assert helpers.call_action("package_search", include_private=True)["count"] == 0  # nothing stored

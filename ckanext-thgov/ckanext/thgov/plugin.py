@@ -17,6 +17,7 @@ from ckanext.thgov import search
 @tk.blanket.actions
 @tk.blanket.auth_functions
 @tk.blanket.validators
+@tk.blanket.cli
 class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)

@@ -23,9 +23,13 @@ def _schema_fields() -> dict[str, dict[str, Any]]:
 
 
 def _localised(text: Any) -> str:
+    from flask import has_request_context
+
     from ckanext.scheming.helpers import scheming_language_text
 
-    return scheming_language_text(text)
+    # Actions also run outside a request (CLI, background jobs): the site's default locale then.
+    language = tk.h.lang() if has_request_context() else tk.config.get("ckan.locale_default")
+    return scheming_language_text(text, prefer_lang=language)
 
 
 def dataset_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ __all__ = [
     "thgov_other_for",
     "thgov_classification_pair",
     "thgov_be_year",
+    "thgov_year_not_before",
     "thgov_longitude",
     "thgov_latitude",
     "thgov_default_classification",
@@ -48,12 +49,13 @@ def _values(raw: Any) -> list[str]:
 def thgov_only_for_types(*codes: str) -> Validator:
     """Drop the field unless data_type is one of the given types (record, stat, gis, multi, other).
 
-    A statistics-only field on a record dataset is removed on the server, not just hidden.
+    A statistics-only field on a record dataset is removed on the server, not just hidden. Resource
+    fields follow their dataset's data_type, which is always at the top of the flattened dict.
     """
     allowed = metadata.data_types_for(codes)
 
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
-        if data.get(key[:-1] + ("data_type",)) not in allowed:
+        if data.get(("data_type",)) not in allowed:
             data.pop(key, None)
             raise tk.StopOnError
 
@@ -104,6 +106,23 @@ thgov_be_year = _converter(metadata.to_be_year)
 thgov_agency_code = _converter(metadata.check_agency_code)
 thgov_longitude = _converter(lambda v: metadata.check_coordinate(v, "lon"))
 thgov_latitude = _converter(lambda v: metadata.check_coordinate(v, "lat"))
+
+
+def thgov_year_not_before(first_field: str) -> Validator:
+    """A last year may not come before the first year of the same dataset or resource."""
+
+    def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
+        first, last = data.get(key[:-1] + (first_field,)), data.get(key)
+        if first in (None, "", tk.missing) or last in (None, "", tk.missing) or errors.get(key):
+            return
+        try:
+            if int(last) < int(first):
+                errors[key].append(_bilingual(f"ปีล่าสุด ({last}) ต้องไม่น้อยกว่าปีที่เริ่มต้น ({first})",
+                                              f"The last year ({last}) is before the first year ({first})"))
+        except ValueError:
+            return  # the year checks report malformed years
+
+    return validator
 
 
 def thgov_default_classification(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
