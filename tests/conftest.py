@@ -7,9 +7,10 @@ import pytest
 
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
-    """CKAN's clean_db rebuilds core tables only; the activity plugin needs its migrations too."""
+    """CKAN's clean_db rebuilds core tables only; the activity plugin and ours need their migrations too."""
     reset_db()
     migrate_db_for("activity")
+    migrate_db_for("thgov")
 
 
 GDC_REQUIRED = {
@@ -17,6 +18,7 @@ GDC_REQUIRED = {
     "notes": "คำอธิบายชุดข้อมูล", "objective": ["เพื่อการให้บริการประชาชน"], "update_frequency_unit": "ปี",
     "geo_coverage": "ประเทศ", "data_source": "หน่วยงานตัวอย่าง", "data_format": ["CSV"],
     "data_category": "ข้อมูลสาธารณะ", "data_classification": "เปิดเผย", "license_id": "cc-by",
+    "tags": [{"name": "ตัวอย่าง"}],
 }
 
 
@@ -24,3 +26,16 @@ GDC_REQUIRED = {
 def gdc_fields():
     """The mandatory Thai GDC metadata, for tests that create datasets under the GDC schema."""
     return dict(GDC_REQUIRED)
+
+
+@pytest.fixture
+def publish():
+    """Publish a dataset the way the portal allows: approved by an admin who did not prepare it."""
+    from ckan.tests import factories, helpers
+
+    approver = factories.Sysadmin()
+
+    def call(dataset_id: str) -> dict:
+        return helpers.call_action("thgov_publication_approve", {"user": approver["name"]}, id=dataset_id)
+
+    return call

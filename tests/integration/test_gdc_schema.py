@@ -118,7 +118,7 @@ def test_tags_refuse_markup_but_accept_thai(org) -> None:
     assert "tags" in errors_of(record(org, tags=[{"name": "<script>"}]))
 
 
-def test_a_data_go_th_export_is_accepted(org, create) -> None:
+def test_a_data_go_th_export_is_accepted(org, create, publish) -> None:
     exported = json.loads((REAL / "datagoth_package_search_covid-19-daily.json").read_text())["result"]["results"][0]
     data = copy.deepcopy(exported)
     for key in ("id", "creator_user_id", "metadata_created", "metadata_modified", "num_resources", "num_tags",
@@ -129,8 +129,18 @@ def test_a_data_go_th_export_is_accepted(org, create) -> None:
     for resource in data["resources"]:
         for key in ("id", "package_id", "url_type", "created", "metadata_modified", "last_modified", "position"):
             resource.pop(key, None)
+    # Exported public, it is valid metadata; only publication here needs an admin's approval (issue 4).
+    assert data["private"] is False
+    with pytest.raises(tk.ValidationError) as refused:
+        create(**data)
+    assert refused.value.error_dict == {"private": [
+        "ยังไม่ได้รับอนุมัติให้เผยแพร่จากผู้ดูแลหน่วยงาน / Not approved for publication by an organization admin"]}
+    data.pop("private")
     created = create(**data)
+    assert created["private"] is True
+    assert publish(created["id"])["may_be_public"]
     shown = helpers.call_action("package_show", id=created["id"])
+    assert shown["private"] is False
     for field in ("title", "data_category", "data_type", "geo_coverage", "objective", "data_language",
                   "update_frequency_unit", "maintainer_email", "telephone_number"):
         assert shown[field] == exported[field], field
@@ -264,7 +274,7 @@ def test_choice_fields_are_facets_with_counts(org, create) -> None:
     create(**record(org, data_format=["CSV", "JSON"]))
     create(**statistics(org, name="stat-one", data_format=["CSV"]))
     result = helpers.call_action(
-        "package_search", q="*:*",
+        "package_search", {"user": factories.Sysadmin()["name"]}, q="*:*", include_private=True,
         **{"facet.field": '["data_type", "data_category", "thgov_data_format"]'},
     )
     facets = result["search_facets"]
@@ -272,8 +282,8 @@ def test_choice_fields_are_facets_with_counts(org, create) -> None:
     assert {i["name"]: i["count"] for i in facets["thgov_data_format"]["items"]} == {"CSV": 2, "JSON": 1}
 
 
-def test_search_page_shows_facets_with_thai_titles(app, org, create) -> None:
-    create(**record(org))
+def test_search_page_shows_facets_with_thai_titles(app, org, create, publish) -> None:
+    publish(create(**record(org))["id"])
     thai = app.get("/dataset/").body
     for title in ("ประเภทชุดข้อมูล", "หมวดหมู่ข้อมูลตามธรรมาภิบาลข้อมูลภาครัฐ", "ระดับชั้นข้อมูล",
                   "หน่วยความถี่ของการปรับปรุงข้อมูล", "ขอบเขตเชิงภูมิศาสตร์หรือเชิงพื้นที่"):

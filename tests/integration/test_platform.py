@@ -37,9 +37,10 @@ def test_database_is_postgresql() -> None:
 
 
 @pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
-def test_thai_dataset_is_indexed_and_found(gdc_fields) -> None:
+def test_thai_dataset_is_indexed_and_found(gdc_fields, publish) -> None:
     org = factories.Organization()
-    factories.Dataset(name="population-by-province", title="ประชากร แยกตามจังหวัด", owner_org=org["id"], **gdc_fields)
+    dataset = factories.Dataset(name="population-by-province", title="ประชากร แยกตามจังหวัด", owner_org=org["id"], **gdc_fields)
+    assert publish(dataset["id"])["may_be_public"]
     result = helpers.call_action("package_search", q="ประชากร")
     assert result["count"] == 1
     # The document really is in Solr, not only in the database.

@@ -8,8 +8,9 @@ from typing import Any
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
+from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
-from ckanext.thgov import search
+from ckanext.thgov import disclosure, search
 
 
 @tk.blanket.config_declarations
@@ -49,5 +50,20 @@ class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:
         return search.index_fields(pkg_dict)
 
+    def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        disclosure.record_changes(pkg_dict["id"], context.get("user"))
+
+    def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
+        disclosure.record_changes(pkg_dict["id"], context.get("user"))
+
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
         return search.label_facet_items(search_results)
+
+
+class ThgovDatasetsPlugin(SchemingDatasetsPlugin):
+    """ckanext-scheming's dataset plugin, plus: CKAN 2.12 skips re-validating unchanged resources,
+    but resource fields follow the dataset's type and secret levels hold no files, so resources
+    are re-validated when those dataset fields change."""
+
+    def resource_validation_dependencies(self, package_type: str) -> list[str]:
+        return ["data_type", "data_classification"]

@@ -1,19 +1,28 @@
-"""Actions of ckanext-thgov (all prefixed thgov_)."""
+"""Actions of ckanext-thgov (prefixed thgov_) and the core actions it guards."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import ckan
-import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckan.types import Context, DataDict
+from ckan import model
+from ckan.types import Action, Context, DataDict
 
 import thgov_validators
-from ckanext.thgov.interfaces import IThgovDisclosure
-from thgov_validators import classification
+from ckanext.thgov import disclosure
+from ckanext.thgov.model import AuditEntry, Publication, now
 
-__all__ = ["thgov_version_show", "thgov_disclosure_check"]
+__all__ = [
+    "thgov_version_show",
+    "thgov_disclosure_check",
+    "thgov_publication_request",
+    "thgov_publication_approve",
+    "thgov_publication_reject",
+    "thgov_audit_list",
+    "bulk_update_public",
+    "package_owner_org_update",
+]
 
 
 @tk.side_effect_free
@@ -26,13 +35,9 @@ def thgov_version_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
     }
 
 
-def disclosure_rules() -> classification.DisclosureRules:
-    """The built-in conditions plus those other plugins add through IThgovDisclosure."""
-    rules = classification.default_rules()
-    for plugin in p.PluginImplementations(IThgovDisclosure):
-        for condition in plugin.thgov_disclosure_conditions():
-            rules.register(condition)
-    return rules
+def _publication(package_id: str) -> dict[str, Any] | None:
+    publication = Publication.get(package_id)
+    return publication.as_dict() if publication else None
 
 
 @tk.side_effect_free
@@ -43,14 +48,163 @@ def thgov_disclosure_check(context: Context, data_dict: DataDict) -> dict[str, A
     """
     dataset_id = tk.get_or_bust(data_dict, "id")
     tk.check_access("thgov_disclosure_check", context, {"id": dataset_id})
-    dataset = tk.get_action("package_show")(context, {"id": dataset_id})
-    from ckan import model
+    dataset = tk.get_action("package_show")(dict(context), {"id": dataset_id})
+    decision = disclosure.decide(dataset)
+    return {
+        "id": dataset["id"], "name": dataset["name"], "private": dataset.get("private"),
+        "publication": _publication(dataset["id"]), **decision.as_dict(),
+    }
 
-    register = model.Package.get_license_register()
-    ctx = classification.RuleContext(
-        approval=None,  # publication approvals are recorded from issue 4's approval step on
-        open_licences=frozenset(lic.id for lic in register.values() if lic.isopen()),
-        allow_self_approval=tk.config["ckanext.thgov.publication.allow_self_approval"],
-    )
-    decision = disclosure_rules().check(dataset, ctx)
-    return {"id": dataset["id"], "name": dataset["name"], "private": dataset.get("private"), **decision.as_dict()}
+
+def _package(data_dict: DataDict) -> model.Package:
+    package = model.Package.get(tk.get_or_bust(data_dict, "id"))
+    if package is None or package.state == "deleted":
+        raise tk.ObjectNotFound(disclosure.bilingual("ไม่พบชุดข้อมูล", "Dataset not found"))
+    return package
+
+
+def _note(data_dict: DataDict) -> str | None:
+    note = str(data_dict.get("note") or "").strip()[:2000]
+    return note or None
+
+
+def thgov_publication_request(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """An editor asks an organization admin to approve the dataset for publication.
+
+    :param id: the dataset id or name
+    :param note: optional message to the approver
+    """
+    package = _package(data_dict)
+    tk.check_access("thgov_publication_request", context, {"id": package.id})
+    user = model.User.get(context["user"])
+    publication = Publication.get(package.id) or Publication(package_id=package.id)
+    publication.status = "pending"
+    publication.owner_org = package.owner_org
+    publication.requested_by = user.id if user else None
+    publication.requested_at = now()
+    publication.decided_by = publication.decided_at = None
+    publication.note = _note(data_dict)
+    model.Session.add(publication)
+    disclosure.record_changes(package.id, context["user"], publication.note or "publication requested")
+    model.repo.commit()
+    return thgov_disclosure_check(dict(context), {"id": package.id})
+
+
+def thgov_publication_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """An organization admin approves the dataset; by default it is published at once if the rule holds.
+
+    :param id: the dataset id or name
+    :param note: optional reason
+    :param publish: make the dataset public now (default true); refused with the failed conditions
+        if the dataset is not disclosable
+    """
+    package = _package(data_dict)
+    tk.check_access("thgov_publication_approve", context, {"id": package.id})
+    user = model.User.get(context["user"])
+    publication = Publication.get(package.id)
+    prepared_by = publication.requested_by if publication and publication.status == "pending" else package.creator_user_id
+    if (user and prepared_by == user.id
+            and not tk.config["ckanext.thgov.publication.allow_self_approval"]):
+        raise tk.ValidationError({"approval": [disclosure.bilingual(
+            "ผู้จัดเตรียมชุดข้อมูลอนุมัติการเผยแพร่ด้วยตนเองไม่ได้ ต้องให้ผู้ดูแลหน่วยงานอีกคนอนุมัติ",
+            "The person who prepared the dataset cannot approve it alone: another organization admin must",
+        )]})
+    publication = publication or Publication(package_id=package.id)
+    publication.status = "approved"
+    publication.owner_org = package.owner_org
+    publication.requested_by = prepared_by
+    publication.decided_by = user.id if user else None
+    publication.decided_at = now()
+    publication.note = _note(data_dict)
+    model.Session.add(publication)
+    disclosure.record_changes(package.id, context["user"], publication.note or "approved")
+    model.repo.commit()
+    if tk.asbool(data_dict.get("publish", True)) and package.private:
+        tk.get_action("package_patch")(
+            {"user": context["user"], "ignore_auth": True}, {"id": package.id, "private": False}
+        )
+    return thgov_disclosure_check(dict(context), {"id": package.id})
+
+
+def thgov_publication_reject(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """An organization admin refuses or withdraws publication; a public dataset becomes private.
+
+    :param id: the dataset id or name
+    :param note: the reason (required)
+    """
+    package = _package(data_dict)
+    tk.check_access("thgov_publication_reject", context, {"id": package.id})
+    note = _note(data_dict)
+    if not note:
+        raise tk.ValidationError({"note": [disclosure.bilingual("โปรดระบุเหตุผล", "Please give a reason")]})
+    user = model.User.get(context["user"])
+    publication = Publication.get(package.id) or Publication(package_id=package.id, owner_org=package.owner_org)
+    publication.status = "rejected"
+    publication.decided_by = user.id if user else None
+    publication.decided_at = now()
+    publication.note = note
+    model.Session.add(publication)
+    if not disclosure.demote(package.id, context["user"], note):
+        disclosure.record_changes(package.id, context["user"], note)
+        model.repo.commit()
+    return thgov_disclosure_check(dict(context), {"id": package.id})
+
+
+@tk.side_effect_free
+def thgov_audit_list(context: Context, data_dict: DataDict) -> list[dict[str, Any]]:
+    """Changes of category, classification, visibility, organization and approval, newest first.
+
+    :param id: a dataset id or name, or
+    :param org_id: an organization id or name (every dataset of it)
+    :param limit: at most this many entries (default 100, at most 1000)
+    :param offset: skip this many
+    """
+    query = model.Session.query(AuditEntry)
+    if data_dict.get("id"):
+        package = _package(data_dict)
+        tk.check_access("thgov_audit_list", context, {"owner_org": package.owner_org})
+        query = query.filter(AuditEntry.package_id == package.id)
+    else:
+        org = model.Group.get(tk.get_or_bust(data_dict, "org_id"))
+        if org is None or not org.is_organization:
+            raise tk.ObjectNotFound(disclosure.bilingual("ไม่พบหน่วยงาน", "Organization not found"))
+        tk.check_access("thgov_audit_list", context, {"owner_org": org.id})
+        query = query.filter(AuditEntry.owner_org == org.id)
+    try:
+        limit = min(int(data_dict.get("limit", 100)), 1000)
+        offset = max(int(data_dict.get("offset", 0)), 0)
+    except ValueError:
+        raise tk.ValidationError({"limit": [disclosure.bilingual("ต้องเป็นตัวเลข", "Must be a number")]})
+    entries = query.order_by(AuditEntry.created.desc(), AuditEntry.id.desc()).offset(offset).limit(limit)
+    names = {u.id: u.name for u in model.Session.query(model.User.id, model.User.name)}
+    return [dict(e.as_dict(), actor_name=names.get(e.actor or "")) for e in entries]
+
+
+@tk.chained_action
+def bulk_update_public(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """All or nothing: every dataset that may not be public is named before any is changed."""
+    tk.check_access("bulk_update_public", context, data_dict)
+    org = model.Group.get(data_dict.get("org_id") or "")
+    failures = []
+    for dataset_id in data_dict.get("datasets") or []:
+        package = model.Package.get(dataset_id)
+        # CKAN changes only the organization's own datasets, and public ones stay as they are
+        if package is None or org is None or package.owner_org != org.id or not package.private:
+            continue
+        dataset = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package.id})
+        decision = disclosure.decide(dataset)
+        failures += [f"{package.name}: {message}" for message in disclosure.failure_messages(decision)]
+    if failures:
+        raise tk.ValidationError({"datasets": failures})
+    return up_func(context, data_dict)
+
+
+@tk.chained_action
+def package_owner_org_update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """An approval belongs to the organization it was given in: moving a public dataset demotes it."""
+    result = up_func(context, data_dict)
+    if not context.get("defer_commit"):  # inside package_update the dataset gate has decided already
+        package = model.Package.get(tk.get_or_bust(data_dict, "id"))
+        if package is not None:
+            disclosure.reconcile(package.id, context.get("user"), "organization changed")
+    return result

@@ -3,9 +3,19 @@
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.types import AuthResult, Context, DataDict
 
-__all__ = ["thgov_version_show", "thgov_disclosure_check"]
+from ckanext.thgov import disclosure
+
+__all__ = [
+    "thgov_version_show",
+    "thgov_disclosure_check",
+    "thgov_publication_request",
+    "thgov_publication_approve",
+    "thgov_publication_reject",
+    "thgov_audit_list",
+]
 
 
 @tk.auth_allow_anonymous_access
@@ -17,3 +27,34 @@ def thgov_disclosure_check(context: Context, data_dict: DataDict) -> AuthResult:
     """Whoever may see the dataset may see why it can or cannot be public."""
     tk.check_access("package_show", context, data_dict)  # raises NotAuthorized otherwise
     return {"success": True}
+
+
+def thgov_publication_request(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may edit the dataset (its organization's editors and admins) may ask."""
+    tk.check_access("package_update", context, data_dict)
+    return {"success": True}
+
+
+def _org_admin_of_dataset(context: Context, data_dict: DataDict) -> AuthResult:
+    package = model.Package.get(data_dict.get("id") or "")
+    if package is not None and disclosure.is_org_admin(context.get("user"), package.owner_org):
+        return {"success": True}
+    return {"success": False, "msg": disclosure.bilingual(
+        "เฉพาะผู้ดูแล (admin) ของหน่วยงานเจ้าของชุดข้อมูลเท่านั้น",
+        "Only an admin of the dataset's organization may do this")}
+
+
+def thgov_publication_approve(context: Context, data_dict: DataDict) -> AuthResult:
+    return _org_admin_of_dataset(context, data_dict)
+
+
+def thgov_publication_reject(context: Context, data_dict: DataDict) -> AuthResult:
+    return _org_admin_of_dataset(context, data_dict)
+
+
+def thgov_audit_list(context: Context, data_dict: DataDict) -> AuthResult:
+    """The audit log is for the organization's admins."""
+    if disclosure.is_org_admin(context.get("user"), data_dict.get("owner_org")):
+        return {"success": True}
+    return {"success": False, "msg": disclosure.bilingual(
+        "เฉพาะผู้ดูแล (admin) ของหน่วยงาน", "Only the organization's admins may read its audit log")}

@@ -25,6 +25,7 @@ __all__ = [
     "tag_string_convert",
     "thgov_license",
     "thgov_agency_code",
+    "thgov_disclosure_gate",
 ]
 
 
@@ -179,3 +180,10 @@ def tag_string_convert(key: FlattenKey, data: FlattenDataDict, errors: FlattenEr
         data[("tags", first_free + offset, "name")] = tag
     for tag in tags:
         tag_name_validator(tag, context)
+
+
+def thgov_disclosure_gate(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
+    """Runs after every field validator of a dataset write (the schema's after_validators)."""
+    from ckanext.thgov import disclosure
+
+    disclosure.gate(key, data, errors, context)
