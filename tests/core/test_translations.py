@@ -15,8 +15,8 @@ from babel.messages.pofile import read_po
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PO = REPO_ROOT / "ckanext-thgov/ckanext/thgov/i18n/th/LC_MESSAGES/ckanext-thgov.po"
 
-# %(name)s, %s, %d, %i and {name}, {0}, {} — the parts Python fills in at run time.
-PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[sdif]|\{[^{}]*\}")
+# %(name)s, %s, %d, %i, %r and {name}, {0}, {} — the parts Python fills in at run time.
+PLACEHOLDER = re.compile(r"%(?:\([^)]+\))?[sdifr]|\{[^{}]*\}")
 HTML_TAG = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
 
 
