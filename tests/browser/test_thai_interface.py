@@ -101,6 +101,7 @@ def _content(portal, dataset: dict, group: dict) -> Content:
         return requests.get(api + action, params=params, headers=headers, timeout=30).json()["result"]
 
     schema = get("scheming_dataset_schema_show", type="dataset")
+    agency_schema = get("scheming_organization_schema_show", type="organization")
 
     def text_fields(fields: list[dict]) -> list[str]:
         return [f["field_name"] for f in fields if not (f.get("choices") or f.get("choices_helper"))]
@@ -123,9 +124,10 @@ def _content(portal, dataset: dict, group: dict) -> Content:
         short.extend(t["display_name"] for t in d.get("tags", []))
         for r in d.get("resources", []):
             add(r, resource_keys)
-    agencies_and_groups = get("organization_list", all_fields=True) + get("group_list", all_fields=True)
+    agencies_and_groups = (get("organization_list", all_fields=True, include_extras=True)
+                           + get("group_list", all_fields=True, include_extras=True))
     for g in agencies_and_groups + [group] + [d["organization"] for d in datasets if d.get("organization")]:
-        add(g, ["name", "title", "display_name", "description"])
+        add(g, ["name", "title", "display_name", "description"] + text_fields(agency_schema["fields"]))
     for licence in get("license_list"):
         add(licence, ["title"])
     # The portal's name, which carries its English name too.
@@ -184,18 +186,24 @@ def _public_pages(demo) -> dict[str, str]:
         "home": "/",
         "dataset-search": "/dataset/",
         "dataset": f"/dataset/{d['name']}",
+        "dataset-groups": f"/dataset/groups/{d['name']}",
+        "dataset-activity": f"/dataset/activity/{d['name']}",
+        "dataset-search-nothing-found": "/dataset/?q=ไม่มีชุดข้อมูลนี้แน่นอน",
         "resource": f"/dataset/{d['name']}/resource/{r['id']}",
         "organization-list": "/organization/",
         "organization": f"/organization/{demo['organization']['name']}",
+        "organization-about": f"/organization/about/{demo['organization']['name']}",
         "group-list": "/group/",
         "group": f"/group/{demo['group']['name']}",
+        "group-about": f"/group/about/{demo['group']['name']}",
+        "password-reset": "/user/reset",
         "login": "/user/login",
         "error-404": "/dataset/no-such-dataset-here",
         "error-403": "/ckan-admin/",
     }
 
 
-def _editor_pages(demo) -> dict[str, str]:
+def _editor_pages(portal, demo) -> dict[str, str]:
     d, r = demo["dataset"], demo["resource"]
     return {
         "dataset-new": "/dataset/new",
@@ -205,6 +213,13 @@ def _editor_pages(demo) -> dict[str, str]:
         "register": "/user/register",  # the public may not register here; a sysadmin may
         "dashboard": "/dashboard/",
         "dashboard-datasets": "/dashboard/datasets",
+        "dashboard-organizations": "/dashboard/organizations",
+        "dashboard-groups": "/dashboard/groups",
+        "user-profile": f"/user/{portal.admin}",
+        "user-edit": f"/user/edit/{portal.admin}",
+        "organization-edit": f"/organization/edit/{demo['organization']['name']}",
+        "organization-new": "/organization/new",
+        "group-new": "/group/new",
     }
 
 
@@ -230,7 +245,7 @@ def test_public_pages_have_no_english_interface_text(portal, browser, screenshot
 
 
 def test_forms_and_dashboard_have_no_english_interface_text(portal, browser, screenshots, demo, signed_in) -> None:
-    _check_pages(portal, browser, screenshots, demo, _editor_pages(demo))
+    _check_pages(portal, browser, screenshots, demo, _editor_pages(portal, demo))
 
 
 def test_javascript_strings_are_served_in_thai(portal) -> None:
