@@ -89,3 +89,13 @@ def test_every_msgid_that_ckan_leaves_untranslated_in_thai_is_translated_here() 
         if (message.fuzzy or not all(strings)) and message.id not in ours:
             missing.append(message.id)
     assert not missing, f"{len(missing)} msgids of CKAN's th catalogue have no Thai here: {missing[:20]}"
+
+
+def test_compiled_catalogues_are_built_not_committed() -> None:
+    if shutil.which("git") is None or not (REPO_ROOT / ".git").exists():
+        pytest.skip("not a git checkout")
+    tracked = subprocess.run(["git", "ls-files", "--", "*.mo"], cwd=REPO_ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    assert tracked == []
+    ignored = subprocess.run(["git", "check-ignore", "-q", str(PO.with_suffix(".mo"))], cwd=REPO_ROOT)
+    assert ignored.returncode == 0, ".gitignore must keep the compiled .mo out of the repository"
