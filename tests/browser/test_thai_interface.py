@@ -8,6 +8,7 @@ brand and format names, e-mail addresses, URLs and numbers. Screenshots go to ar
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 GROUP = {"name": "thgov-ui-group", "title": "กลุ่มข้อมูลเศรษฐกิจ", "description": "ชุดข้อมูลด้านเศรษฐกิจ"}
 
@@ -246,6 +249,19 @@ def test_public_pages_have_no_english_interface_text(portal, browser, screenshot
 
 def test_forms_and_dashboard_have_no_english_interface_text(portal, browser, screenshots, demo, signed_in) -> None:
     _check_pages(portal, browser, screenshots, demo, _editor_pages(portal, demo))
+
+
+def test_licence_and_open_data_badges_read_in_thai(portal, browser, demo) -> None:
+    """Licence titles are allowed as content above; on Thai pages they are shown by their Thai names."""
+    licences = json.loads((REPO_ROOT / "schemas/licenses.json").read_text(encoding="utf-8"))
+    thai_title = {lic["id"]: lic["title_th"] for lic in licences}[demo["dataset"]["license_id"]]
+    browser.delete_all_cookies()
+    dataset, resource = demo["dataset"]["name"], demo["resource"]["id"]
+    for path in (f"/dataset/{dataset}", f"/dataset/{dataset}/resource/{resource}"):
+        browser.get(portal + path)
+        assert thai_title in browser.find_element(By.TAG_NAME, "body").text, path
+        alts = {img.get_attribute("alt") for img in browser.find_elements(By.CSS_SELECTOR, "img.open-data, footer img")}
+        assert alts == {"ข้อมูลเปิด"}, (path, alts)
 
 
 def test_javascript_strings_are_served_in_thai(portal) -> None:
