@@ -123,7 +123,7 @@ def _content(portal, dataset: dict, group: dict) -> Content:
 
     datasets = get("package_search", rows=1000, include_private=True)["results"] + [dataset]
     for d in datasets:
-        add(d, dataset_keys + ["license_title"])
+        add(d, dataset_keys)
         short.extend(t["display_name"] for t in d.get("tags", []))
         for r in d.get("resources", []):
             add(r, resource_keys)
@@ -131,8 +131,9 @@ def _content(portal, dataset: dict, group: dict) -> Content:
                            + get("group_list", all_fields=True, include_extras=True))
     for g in agencies_and_groups + [group] + [d["organization"] for d in datasets if d.get("organization")]:
         add(g, ["name", "title", "display_name", "description"] + text_fields(agency_schema["fields"]))
-    for licence in get("license_list"):
-        add(licence, ["title"])
+    # Licence titles only as whole texts (the form's licence list): their words (open, data,
+    # license, ...) would otherwise hide the same words left in the interface.
+    long.extend(licence["title"] for licence in get("license_list"))
     # The portal's name, which carries its English name too.
     add(get("status_show"), ["site_title", "site_description"])
     return Content(long_texts=long, words=set().union(*(_words(t) for t in short)))
