@@ -121,6 +121,25 @@ ensure_venv() {
     export PATH="$VENV/bin:$PATH"
 }
 
+# The extension's message catalogues are compiled here, never committed (.gitignore has *.mo).
+compile_translations() {
+    local i18n="$ROOT/ckanext-thgov/ckanext/thgov/i18n" po mo
+    for po in "$i18n"/*/LC_MESSAGES/ckanext-thgov.po; do
+        mo="${po%.po}.mo"
+        [ "$mo" -nt "$po" ] && continue
+        say "Compiling the translations ${po#"$ROOT"/}"
+        "$VENV/bin/pybabel" compile -f -i "$po" -o "$mo" >"$RUN/babel.log" 2>&1 \
+            || { cat "$RUN/babel.log" >&2; die "the catalogue $po does not compile." "fix the entries named above"; }
+    done
+}
+
+# CKAN serves the JavaScript strings (/api/i18n/<lang>) from files built out of core's and the
+# extensions' catalogues under ckan.storage_path; gunicorn does not build them, so we do.
+build_js_translations() {
+    ckan -c "$1" translation js >"$RUN/ckan/js-i18n.log" 2>&1 \
+        || { tail -n 20 "$RUN/ckan/js-i18n.log" >&2; die "building the JavaScript translations failed." "read $RUN/ckan/js-i18n.log"; }
+}
+
 # --- PostgreSQL --------------------------------------------------------------------------
 
 pg_bin() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1; }
@@ -233,6 +252,7 @@ start_services() {
     mkdir -p "$RUN"
     ensure_debian_packages
     ensure_venv
+    compile_translations
     start_postgres
     start_redis
     start_solr

@@ -8,6 +8,8 @@ ckan config-tool "$CKAN_INI" -f "$SRC/deploy/ckan/settings.ini"
 ckan config-tool "$CKAN_INI" \
     "sqlalchemy.url=$CKAN_SQLALCHEMY_URL" "solr_url=$CKAN_SOLR_URL" \
     "ckan.redis.url=$CKAN_REDIS_URL" "ckan.site_url=$CKAN_SITE_URL" "ckan.storage_path=/var/lib/ckan"
+# JavaScript strings for /api/i18n/<lang>, from core's and the extension's catalogues.
+ckan translation js
 case "${1:-web}" in
   web)
     ckan db init

@@ -66,8 +66,8 @@ def portal(tmp_path_factory) -> Portal:
             try:
                 if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
                     break
-            except requests.ConnectionError:
-                pass
+            except (requests.ConnectionError, requests.Timeout):
+                pass  # not listening yet, or the worker is still loading CKAN
             if server.poll() is not None:
                 pytest.fail(f"gunicorn exited: {log.read_text()[-2000:]}")
             time.sleep(0.5)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from markupsafe import Markup, escape
+
 import ckan.plugins.toolkit as tk
 
 from thgov_validators import metadata
 
-__all__ = ["thgov_current_locale", "thgov_show_field", "thgov_display_date"]
+# user_image keeps CKAN's name: it wraps the core helper of that name (tk.chained_helper).
+__all__ = ["thgov_current_locale", "thgov_show_field", "thgov_display_date", "thgov_license_title", "user_image"]
 
 
 def thgov_current_locale() -> str:
@@ -34,3 +37,24 @@ def thgov_display_date(value: str | None) -> str:
         except ValueError:
             return value
     return value[:10]
+
+
+
+def thgov_license_title(license_id: str | None, title: str | None = None) -> str:
+    """A licence's name in the page's language: the register (schemas/licenses.json) has title_th."""
+    if license_id and thgov_current_locale().startswith("th"):
+        from ckan import model
+
+        licence = model.Package.get_license_register().get(license_id)
+        thai = getattr(licence, "title_th", None) if licence is not None else None
+        if thai:
+            return str(thai)
+    return title or license_id or ""
+
+@tk.chained_helper
+def user_image(next_helper: Any, user_id: str, size: int = 100) -> Markup | str:
+    """CKAN labels a Gravatar picture alt="Gravatar", in English on every page; it is a profile picture."""
+    image = next_helper(user_id, size)
+    if 'alt="Gravatar"' not in image:
+        return image
+    return Markup(str(image).replace('alt="Gravatar"', f'alt="{escape(tk._("Profile picture"))}"'))

@@ -7,6 +7,8 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.thgov.helpers import thgov_license_title
+
 # GDC choice fields offered as facets, in the order the search page shows them.
 GDC_FACETS = ("data_type", "data_category", "data_classification", "update_frequency_unit", "geo_coverage")
 # CKAN's own facets kept after ours (their titles come from CKAN's catalogue).
@@ -60,11 +62,12 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
-    """Facet items of GDC choice fields are shown by their label in the user's language."""
+    """Facet items of GDC choice fields and licences are shown by their label in the user's language."""
     facets = search_results.get("search_facets") or {}
     if not facets:
         return search_results
     fields = _schema_fields()
+    _label_licences(facets.get("license_id"))
     for name, facet in facets.items():
         choices = fields.get(name, {}).get("choices")
         if not choices:
@@ -74,3 +77,11 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
             if item.get("name") in labels:
                 item["display_name"] = _localised(labels[item["name"]])
     return search_results
+
+
+def _label_licences(facet: dict[str, Any] | None) -> None:
+    for item in (facet or {}).get("items", []):
+        try:
+            item["display_name"] = thgov_license_title(item.get("name"), item.get("display_name"))
+        except RuntimeError:  # outside a web request there is no page language: keep CKAN's title
+            return
