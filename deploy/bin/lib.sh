@@ -119,6 +119,19 @@ ensure_venv() {
         echo "$want" >"$stamp"
     fi
     export PATH="$VENV/bin:$PATH"
+    compile_translations
+}
+
+# The .mo catalogues are built, not committed: compiled whenever a .po is newer than its .mo.
+compile_translations() {
+    local po mo
+    for po in "$ROOT"/ckanext-thgov/ckanext/thgov/i18n/*/LC_MESSAGES/*.po; do
+        [ -f "$po" ] || continue
+        mo="${po%.po}.mo"
+        [ "$mo" -nt "$po" ] && continue
+        "$VENV/bin/pybabel" -q compile -i "$po" -o "$mo" \
+            || die "pybabel could not compile $po." "fix the catalogue; pybabel names the line"
+    done
 }
 
 # --- PostgreSQL --------------------------------------------------------------------------
