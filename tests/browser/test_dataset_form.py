@@ -77,7 +77,7 @@ CASES = [
 
 def _api(portal, action: str, **data: Any) -> Any:
     response = requests.post(f"{portal}/api/3/action/{action}", json=data,
-                             headers={"Authorization": portal.token}, timeout=60)
+                             headers={"Authorization": portal.token}, timeout=120)
     assert response.ok, response.text
     return response.json()["result"]
 
@@ -86,7 +86,7 @@ def _api(portal, action: str, **data: Any) -> Any:
 def schema_fields(portal) -> dict[str, dict[str, Any]]:
     """The dataset fields as the portal's schema defines them (types and อื่นๆ companions)."""
     response = requests.get(f"{portal}/api/3/action/scheming_dataset_schema_show",
-                            params={"type": "dataset"}, timeout=60)
+                            params={"type": "dataset"}, timeout=120)
     return {f["field_name"]: f for f in response.json()["result"]["dataset_fields"]}
 
 
@@ -227,6 +227,8 @@ def test_new_dataset_of_each_data_type(portal, as_editor, schema_fields, screens
     _start_new_dataset(browser, portal)
     _select(browser, "data_type", thai_type)
     _assert_fields_follow_type(browser, schema_fields, case.code)
+    # The notice that a type change drops fields belongs to the edit form only.
+    assert not browser.find_element(By.CSS_SELECTOR, "[data-thgov-type-notice]").is_displayed()
 
     _fill_common(browser, case.title, case.name)
     for name, values in case.checks.items():
@@ -281,7 +283,7 @@ def test_new_dataset_of_each_data_type(portal, as_editor, schema_fields, screens
     if case.upload:
         assert resource["url_type"] == "upload"
         assert resource["url"].endswith(case.upload)
-        stored = requests.get(resource["url"], headers={"Authorization": portal.token}, timeout=60)
+        stored = requests.get(resource["url"], headers={"Authorization": portal.token}, timeout=120)
         assert stored.content == (REAL_DATA / case.upload).read_bytes()
     else:
         assert resource["url"] == case.link
@@ -326,7 +328,7 @@ def test_errors_beside_each_field_in_the_page_language(portal, as_editor, screen
     # The API keeps both languages.
     response = requests.post(f"{portal}/api/3/action/package_create", headers={"Authorization": portal.token},
                              json={"name": "form-error-api", "owner_org": ORG, "data_type": metadata.DATA_TYPES["stat"],
-                                   "first_year_of_data": BAD_YEAR}, timeout=60)
+                                   "first_year_of_data": BAD_YEAR}, timeout=120)
     assert response.status_code == 409
     assert response.json()["error"]["first_year_of_data"] == [f"{BAD_YEAR_TH} / {BAD_YEAR_EN}"]
 
@@ -389,7 +391,7 @@ class _FieldBlocks(HTMLParser):
 def test_without_javascript_every_field_is_shown(portal, as_editor, schema_fields) -> None:
     """The page as served (before any script runs) shows every field; the server decides."""
     cookies = {c["name"]: c["value"] for c in as_editor.get_cookies()}
-    page = requests.get(f"{portal}/dataset/new", cookies=cookies, timeout=60)
+    page = requests.get(f"{portal}/dataset/new", cookies=cookies, timeout=120)
     assert page.ok
     parser = _FieldBlocks()
     parser.feed(page.text)
