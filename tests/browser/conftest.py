@@ -54,7 +54,11 @@ def portal(tmp_path_factory) -> Portal:
 
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
-    env = dict(os.environ, CKAN_INI=str(REPO_ROOT / "test.ini"), CKAN_SITE_URL=url)
+    # Browsers post the portal's forms as people do, so CSRF protection is on here; test.ini
+    # turns it off only for CKAN's in-process test client.
+    portal_ini = tmp_path_factory.mktemp("ini") / "portal.ini"
+    portal_ini.write_text(f"[app:main]\nuse = config:{ini}\nWTF_CSRF_ENABLED = true\n")
+    env = dict(os.environ, CKAN_INI=str(portal_ini), CKAN_SITE_URL=url)
     log = tmp_path_factory.mktemp("web") / "gunicorn.log"
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--chdir", str(REPO_ROOT / "deploy" / "ckan"),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from typing import Any
 
 from markupsafe import Markup, escape
@@ -11,7 +13,15 @@ import ckan.plugins.toolkit as tk
 from thgov_validators import metadata
 
 # user_image keeps CKAN's name: it wraps the core helper of that name (tk.chained_helper).
-__all__ = ["thgov_current_locale", "thgov_show_field", "thgov_display_date", "thgov_license_title", "user_image"]
+__all__ = [
+    "thgov_current_locale",
+    "thgov_show_field",
+    "thgov_display_date",
+    "thgov_license_title",
+    "user_image",
+    "thgov_form_field_attrs",
+    "thgov_localised_error",
+]
 
 
 def thgov_current_locale() -> str:
@@ -58,3 +68,57 @@ def user_image(next_helper: Any, user_id: str, size: int = 100) -> Markup | str:
     if 'alt="Gravatar"' not in image:
         return image
     return Markup(str(image).replace('alt="Gravatar"', f'alt="{escape(tk._("Profile picture"))}"'))
+
+
+_OTHER_FOR = re.compile(r"\bthgov_other_for\(\s*(\w+)\s*\)")
+
+
+def thgov_form_field_attrs(field: dict[str, Any]) -> dict[str, str]:
+    """Data attributes for the element around a dataset form field: the data_type values the
+    field belongs to and, for an `_other` box, the field whose อื่นๆ choice it follows.
+
+    Both are read from the schema (`thgov_data_types`, and the `thgov_other_for(...)` validator
+    the server uses); the thgov-dataset-form module shows and hides fields by them.
+    """
+    attrs = {}
+    codes = field.get("thgov_data_types")
+    if codes:
+        attrs["data-thgov-data-types"] = json.dumps(sorted(metadata.data_types_for(codes)), ensure_ascii=False)
+    other_for = _OTHER_FOR.search(str(field.get("validators") or ""))
+    if other_for:
+        attrs["data-thgov-other-for"] = other_for.group(1)
+        attrs["data-thgov-other-values"] = json.dumps(sorted(metadata.OTHER_CHOICES), ensure_ascii=False)
+    if attrs:
+        attrs["data-thgov-field"] = field["field_name"]
+    return attrs
+
+
+_THAI = re.compile("[\u0e00-\u0e7f]")
+# " / " between a half holding Thai and one starting in Latin letters (see logic.validators._bilingual).
+_SEPARATOR = re.compile(r" / (?=[A-Za-z])")
+
+
+def _half(message: str) -> str:
+    """The current locale's half of a bilingual "<thai> / <english>" validation message."""
+    cuts = [m for m in _SEPARATOR.finditer(message) if _THAI.search(message, 0, m.start())]
+    if not cuts:
+        return message
+    # A value quoted in both halves may itself hold " / "; the separator is then the middle cut.
+    cut = cuts[len(cuts) // 2]
+    if thgov_current_locale().startswith("th"):
+        return message[:cut.start()]
+    return message[cut.end():]
+
+
+def thgov_localised_error(errors: Any) -> Any:
+    """Validation errors shown in the page's language: of a bilingual "<thai> / <english>"
+    message only the current locale's half (the API keeps both). Takes one message, a list of
+    them, or an error dict (as the form's error summary receives it); other messages unchanged.
+    """
+    if isinstance(errors, str):
+        return _half(errors)
+    if isinstance(errors, dict):
+        return {key: thgov_localised_error(value) for key, value in errors.items()}
+    if isinstance(errors, (list, tuple)):
+        return [thgov_localised_error(value) for value in errors]
+    return errors
