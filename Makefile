@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run stop test bench
+.PHONY: run stop test attack bench
 
 run:
 	./deploy/bin/run
@@ -9,3 +9,8 @@ stop:
 
 test:
 	./deploy/bin/test $(ARGS)
+
+# The disclosure attack suite (tests/attack/) with many more examples than CI runs.
+attack:
+	THGOV_ATTACK_EXAMPLES=$${THGOV_ATTACK_EXAMPLES:-100} THGOV_ATTACK_STEPS=$${THGOV_ATTACK_STEPS:-30} \
+		./deploy/bin/test tests/attack $(ARGS)

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+import sqlalchemy as sa
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule, run_state_machine_as_test
@@ -27,7 +28,7 @@ from thgov_validators.classification import CATEGORIES, CLASSIFICATIONS
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
-EXAMPLES = int(os.environ.get("THGOV_ATTACK_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("THGOV_ATTACK_EXAMPLES", "12"))
 STEPS = int(os.environ.get("THGOV_ATTACK_STEPS", "20"))
 ACTORS = ("sysadmin", "admin", "editor", "member", "outsider", "anonymous")
 LICENCES = ("cc-by", "odc-odbl", "cc-by-nc", "notspecified")
@@ -40,6 +41,10 @@ class Stats:
     refused: int = 0
     checks: int = 0
     by_operation: dict[str, int] = field(default_factory=dict)
+    log: list[str] = field(default_factory=list)  # every operation, for the report of a leak
+
+    def history(self) -> str:
+        return "\n".join(["operations so far (latest last):", *self.log[-40:]])
 
 
 @dataclass
@@ -76,13 +81,17 @@ class DisclosureAttack(RuleBasedStateMachine):
     def attempt(self, label: str, actor: str, action: str, /, **data) -> None:
         self.stats.operations += 1
         self.stats.by_operation[label] = self.stats.by_operation.get(label, 0) + 1
+        outcome = "ok"
         try:
             result = self.as_actor(actor, action, **data)
             if isinstance(result, dict) and result.get("id"):
                 self.touched.add(result.get("package_id") or result["id"])
-        except REFUSED:
+        except REFUSED as error:
             self.stats.refused += 1
+            outcome = f"refused ({type(error).__name__})"
             model.Session.rollback()
+        shown = {k: v for k, v in data.items() if k not in ("resources",) and k not in self.world.gdc}
+        self.stats.log.append(f"{actor} {action} {shown} -> {outcome}")
         if data.get("id"):
             self.touched.add(str(data["id"]))
 
@@ -98,6 +107,7 @@ class DisclosureAttack(RuleBasedStateMachine):
         published = self.as_actor("editor", "package_create", name=f"atk-{next(self.names)}", **base)
         self.as_actor("editor", "thgov_publication_request", id=published["id"])
         self.as_actor("admin", "thgov_publication_approve", id=published["id"])
+        self.stats.log.append(f"(start) editor created {published['id']}, admin approved and published it")
         try:
             kept = self.as_actor("editor", "package_create", name=f"atk-{next(self.names)}",
                                  **dict(base, data_category=category, data_classification=level))
@@ -119,10 +129,17 @@ class DisclosureAttack(RuleBasedStateMachine):
             data["resources"] = [{"url": "https://example.go.th/data.csv", "name": "ไฟล์", "format": "CSV"}]
         self.attempt("package_create", actor, "package_create", **data)
 
+    @staticmethod
+    def choose(data: st.DataObject, ids: list[str]) -> str | None:
+        # Datasets outlive an example (the database is shared), so draws must not depend on them:
+        # a position is always drawn and mapped onto whatever exists now.
+        position = data.draw(st.integers(min_value=0, max_value=999))
+        return sorted(ids)[position % len(ids)] if ids else None
+
     def pick(self, data: st.DataObject) -> model.Package | None:
-        # draw ids, not ORM objects: each web request ends the session they would be bound to
-        ids = sorted(p.id for p in self.datasets())
-        return model.Package.get(data.draw(st.sampled_from(ids))) if ids else None
+        # ids, not ORM objects: each web request ends the session they would be bound to
+        chosen = self.choose(data, [p.id for p in self.datasets()])
+        return model.Package.get(chosen) if chosen else None
 
     @rule(data=st.data(), actor=st.sampled_from(ACTORS), change=st.sampled_from([
         {"private": False}, {"private": True}, {"license_id": "cc-by-nc"}, {"license_id": "cc-by"},
@@ -145,10 +162,10 @@ class DisclosureAttack(RuleBasedStateMachine):
 
     @rule(data=st.data(), actor=st.sampled_from(ACTORS), public=st.booleans())
     def bulk(self, data, actor, public) -> None:
-        ids = sorted(p.id for p in self.datasets())
-        if not ids:
+        ids = [p.id for p in self.datasets()]
+        chosen = sorted({self.choose(data, ids) for _ in range(data.draw(st.integers(1, 4)))} - {None})
+        if not chosen:
             return
-        chosen = data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=4, unique=True))
         action = "bulk_update_public" if public else "bulk_update_private"
         self.attempt(action, actor, action, org_id=self.world.org["id"], datasets=chosen)
         self.touched.update(chosen)
@@ -172,10 +189,11 @@ class DisclosureAttack(RuleBasedStateMachine):
 
     @rule(data=st.data(), actor=st.sampled_from(ACTORS), action=st.sampled_from(["resource_delete", "resource_patch"]))
     def change_resource(self, data, actor, action) -> None:
-        ids = sorted(r.id for r in model.Session.query(model.Resource).filter(model.Resource.state == "active"))
-        if not ids:
+        chosen = self.choose(data, [r.id for r in model.Session.query(model.Resource)
+                                    .filter(model.Resource.state == "active")])
+        if chosen is None:
             return
-        resource = model.Resource.get(data.draw(st.sampled_from(ids)))
+        resource = model.Resource.get(chosen)
         extra = {"url": "https://example.go.th/changed.csv", "validation_status": "failure"} if action == "resource_patch" else {}
         self.attempt(action, actor, action, id=resource.id, **extra)
         self.touched.add(resource.package_id)
@@ -209,6 +227,7 @@ class DisclosureAttack(RuleBasedStateMachine):
                     objective=shown.get("objective", []), data_format=shown.get("data_format", []), save="")
         response = self.app.post(f"/dataset/edit/{name}", data=form,
                                  headers={"Authorization": self.world.tokens[actor]}, expect_errors=True)
+        self.stats.log.append(f"{actor} posted the edit form of {package_id} with private=False -> {response.status_code}")
         assert response.status_code < 500, response.body[:2000]
         self.touched.add(package_id)
 
@@ -234,7 +253,8 @@ class DisclosureAttack(RuleBasedStateMachine):
         self.stats.checks += 1  # one read path queried
         for package_id in ids:
             self.stats.checks += 1
-            assert self.allowed_for(actor, package_id), f"LEAK: {what} shows {package_id} to {actor}"
+            assert self.allowed_for(actor, package_id), (
+                f"LEAK: {what} shows {package_id} to {actor}\n{self.stats.history()}")
 
     def ids_by_name(self, names) -> set[str]:
         return {p.id for p in model.Session.query(model.Package).filter(model.Package.name.in_(list(names)))}
@@ -244,7 +264,15 @@ class DisclosureAttack(RuleBasedStateMachine):
         """Lets the invariant run on the state as it is."""
 
     def teardown(self) -> None:
+        """Each example starts from an empty catalogue, so runs stay independent and linear in time."""
         model.Session.rollback()
+        ids = [p.id for p in model.Session.query(model.Package)]
+        for package_id in ids:
+            helpers.call_action("dataset_purge", {"ignore_auth": True, "user": self.world.users["sysadmin"]["name"]},
+                                id=package_id)
+        if ids:  # their activities too: the next example checks the stream from scratch
+            model.Session.execute(sa.text("DELETE FROM activity WHERE object_id = ANY(:ids)"), {"ids": ids})
+            model.repo.commit()
 
     @invariant()
     def nothing_leaks(self) -> None:
@@ -252,7 +280,8 @@ class DisclosureAttack(RuleBasedStateMachine):
         for package in self.datasets():
             if not package.private:
                 self.stats.checks += 1
-                assert self.disclosable(package.id), f"LEAK: {package.name} is public but fails the rule"
+                assert self.disclosable(package.id), (
+                    f"LEAK: {package.name} ({package.id}) is public but fails the rule\n{self.stats.history()}")
         for actor in ("anonymous", "outsider", "member"):
             self.check(actor, "package_search", [
                 r["id"] for r in self.as_actor(actor, "package_search", q="*:*", rows=1000,

@@ -212,6 +212,7 @@ def _editor_pages(portal, demo) -> dict[str, str]:
     return {
         "dataset-new": "/dataset/new",
         "dataset-edit": f"/dataset/edit/{d['name']}",
+        "dataset-publication": f"/dataset/{d['name']}/publication",  # approval and the audit log
         "resource-new": f"/dataset/{d['name']}/resource/new",
         "resource-edit": f"/dataset/{d['name']}/resource/{r['id']}/edit",
         "register": "/user/register",  # the public may not register here; a sysadmin may

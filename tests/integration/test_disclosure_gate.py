@@ -250,3 +250,49 @@ def test_the_dataset_form_cannot_publish_an_unapproved_dataset(app, agency, gdc_
                         headers={"Authorization": factories.APIToken(user=agency["admin"]["name"])["token"]})
     assert "Not approved for publication" in response.body or "ยังไม่ได้รับอนุมัติ" in response.body
     assert not visible_to_anonymous(dataset["id"])
+
+
+def test_the_publication_page_walks_a_dataset_from_request_to_publication(app, agency, gdc_fields) -> None:
+    dataset = draft(agency, gdc_fields)
+    editor = {"Authorization": factories.APIToken(user=agency["editor"]["name"])["token"]}
+    admin = {"Authorization": factories.APIToken(user=agency["admin"]["name"])["token"]}
+    page = app.get(f"/dataset/{dataset['name']}/publication", headers=editor).body
+    assert "ยังไม่ได้รับอนุมัติให้เผยแพร่จากผู้ดูแลหน่วยงาน" in page  # the unmet condition, in Thai
+    assert "ขอเผยแพร่ชุดข้อมูล" in page and "อนุมัติและเผยแพร่" not in page  # editors request, not approve
+    assert "บันทึกการเปลี่ยนแปลง" not in page  # the audit log is for admins
+
+    requested = app.post(f"/dataset/{dataset['name']}/publication/request", data={"note": "พร้อมเผยแพร่"},
+                         headers=editor, follow_redirects=True).body
+    assert "ส่งคำขอเผยแพร่แล้ว" in requested, requested[requested.find("flash-messages"):][:1500]
+    # no state change by GET
+    assert app.get(f"/dataset/{dataset['name']}/publication/approve", headers=admin,
+                   expect_errors=True).status_code in (404, 405)
+    assert not visible_to_anonymous(dataset["id"])
+    app.post(f"/dataset/{dataset['name']}/publication/approve", data={}, headers=editor, status=403)
+    page = app.post(f"/dataset/{dataset['name']}/publication/approve", data={"note": "ตรวจแล้ว"}, headers=admin,
+                    follow_redirects=True).body
+    assert "อนุมัติและเผยแพร่แล้ว" in page
+    assert visible_to_anonymous(dataset["id"])
+    english = app.get(f"/en/dataset/{dataset['name']}/publication", headers=admin).body
+    assert "Audit log" in english, english[english.find("<main"):][:3000]
+    assert "พร้อมเผยแพร่" in english, english[english.find("thgov-audit"):][:4000]  # the editor's note
+    assert "every condition for Open Data holds" in english
+    app.get(f"/dataset/{dataset['name']}/publication", status=404)  # anonymous: nothing to see here
+
+
+def test_a_private_dataset_moved_away_leaves_its_old_organizations_search(agency, gdc_fields) -> None:
+    """CKAN's package_owner_org_update does not reindex: its old members kept finding it."""
+    dataset = draft(agency, gdc_fields, **SECRET)
+    elsewhere = factories.Organization()
+    helpers.call_action("package_owner_org_update", {"ignore_auth": True, "user": agency["admin"]["name"]},
+                        id=dataset["id"], organization_id=elsewhere["id"])
+    found = act(agency["member"], "package_search", q="*:*", include_private=True)
+    assert dataset["id"] not in {r["id"] for r in found["results"]}
+
+
+def test_a_new_request_cannot_void_the_approval_of_a_public_dataset(agency, gdc_fields) -> None:
+    """Found by the attack suite: a request reset the approval while the dataset stayed public."""
+    dataset = published(agency, gdc_fields)
+    errors = refusal(lambda: act(agency["editor"], "thgov_publication_request", id=dataset["id"]))
+    assert "already public" in errors["id"][0]
+    assert act(agency["admin"], "thgov_disclosure_check", id=dataset["id"])["may_be_public"] is True

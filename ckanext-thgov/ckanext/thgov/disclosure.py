@@ -85,6 +85,12 @@ def decide(dataset: Mapping[str, Any]) -> classification.Decision:
                                                dataset.get("creator_user_id")))
 
 
+def summary(decision: classification.Decision, th_prefix: str = "", en_prefix: str = "") -> str:
+    """Every failed condition in one bilingual text (for the audit log's reason)."""
+    return bilingual(th_prefix + "; ".join(f.th for f in decision.failures),
+                     en_prefix + "; ".join(f.en for f in decision.failures))
+
+
 def failure_messages(decision: classification.Decision) -> list[str]:
     return [bilingual(f.th, f.en) for f in decision.failures]
 
@@ -157,8 +163,7 @@ def gate(key: Any, data: FlattenDataDict, errors: FlattenErrorDict, context: Con
     if existing is not None and not existing.private:
         data[("private",)] = True
         # validators get a copy of the action's context; the session carries the reason to the audit log
-        model.Session.info.setdefault(DEMOTION_REASONS, {})[existing.id] = "; ".join(
-            bilingual(f.th, f.en) for f in decision.failures)
+        model.Session.info.setdefault(DEMOTION_REASONS, {})[existing.id] = summary(decision)
         return
     errors.setdefault(("private",), []).extend(failure_messages(decision))
 
@@ -253,7 +258,7 @@ def reindex(package_id: str) -> None:
     search.rebuild(package_id)
 
 
-def reconcile(package_id: str, actor: str | None, reason_prefix: str) -> None:
+def reconcile(package_id: str, actor: str | None, th_reason: str, en_reason: str) -> None:
     """After a write that bypasses dataset validation: a public dataset that fails the rule is demoted."""
     package = model.Package.get(package_id)
     if package is None:
@@ -262,7 +267,7 @@ def reconcile(package_id: str, actor: str | None, reason_prefix: str) -> None:
         dataset = tk.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package_id})
         decision = decide(dataset)
         if not decision.allowed:
-            demote(package_id, actor, f"{reason_prefix}: " + "; ".join(f.en for f in decision.failures))
+            demote(package_id, actor, summary(decision, f"{th_reason}: ", f"{en_reason}: "))
             return
-    record_changes(package_id, actor, reason_prefix)
+    record_changes(package_id, actor, bilingual(th_reason, en_reason))
     model.repo.commit()

@@ -21,6 +21,8 @@ __all__ = [
     "user_image",
     "thgov_form_field_attrs",
     "thgov_localised_error",
+    "thgov_audit_value",
+    "thgov_display_datetime",
 ]
 
 
@@ -48,6 +50,17 @@ def thgov_display_date(value: str | None) -> str:
             return value
     return value[:10]
 
+
+def thgov_display_datetime(value: str | None) -> str:
+    """A stored UTC timestamp in the portal's time zone; Thai pages show the date in Buddhist Era."""
+    if not value:
+        return ""
+    import datetime as dt
+
+    moment = dt.datetime.fromisoformat(value).replace(tzinfo=dt.timezone.utc).astimezone(tk.h.get_display_timezone())
+    if thgov_current_locale().startswith("th"):
+        return f"{metadata.thai_date(moment.date().isoformat())} {moment:%H:%M} น."
+    return f"{moment:%Y-%m-%d %H:%M}"
 
 
 def thgov_license_title(license_id: str | None, title: str | None = None) -> str:
@@ -122,3 +135,20 @@ def thgov_localised_error(errors: Any) -> Any:
     if isinstance(errors, (list, tuple)):
         return [thgov_localised_error(value) for value in errors]
     return errors
+
+
+def thgov_audit_value(field: str, value: str | None) -> str:
+    """An audited value as people read it: visibility and approval in words, agencies by name."""
+    if value is None:
+        return "-"
+    if field == "private":
+        return tk._("Private") if value == "True" else tk._("Public")
+    if field == "publication":
+        return {"pending": tk._("Waiting for approval"), "approved": tk._("Approved"), "rejected": tk._("Refused"),
+                "withdrawn": tk._("Withdrawn (the classification changed)")}.get(value, value)
+    if field == "owner_org":
+        from ckan import model
+
+        org = model.Group.get(value)
+        return org.display_name if org is not None else value
+    return value

@@ -19,6 +19,7 @@ from ckanext.thgov import disclosure, search
 @tk.blanket.auth_functions
 @tk.blanket.validators
 @tk.blanket.cli
+@tk.blanket.blueprints
 class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)

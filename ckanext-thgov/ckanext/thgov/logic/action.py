@@ -76,6 +76,10 @@ def thgov_publication_request(context: Context, data_dict: DataDict) -> dict[str
     """
     package = _package(data_dict)
     tk.check_access("thgov_publication_request", context, {"id": package.id})
+    if not package.private:
+        # a new request would void the approval the public dataset stands on
+        raise tk.ValidationError({"id": [disclosure.bilingual(
+            "ชุดข้อมูลนี้เผยแพร่แล้ว ไม่ต้องขอเผยแพร่อีก", "The dataset is already public: there is nothing to request")]})
     user = model.User.get(context["user"])
     publication = Publication.get(package.id) or Publication(package_id=package.id)
     publication.status = "pending"
@@ -85,7 +89,9 @@ def thgov_publication_request(context: Context, data_dict: DataDict) -> dict[str
     publication.decided_by = publication.decided_at = None
     publication.note = _note(data_dict)
     model.Session.add(publication)
-    disclosure.record_changes(package.id, context["user"], publication.note or "publication requested")
+    model.Session.flush()  # the audit reads it back
+    disclosure.record_changes(package.id, context["user"], publication.note or disclosure.bilingual(
+        "ขอเผยแพร่", "publication requested"))
     model.repo.commit()
     return thgov_disclosure_check(dict(context), {"id": package.id})
 
@@ -117,7 +123,9 @@ def thgov_publication_approve(context: Context, data_dict: DataDict) -> dict[str
     publication.decided_at = now()
     publication.note = _note(data_dict)
     model.Session.add(publication)
-    disclosure.record_changes(package.id, context["user"], publication.note or "approved")
+    model.Session.flush()  # the audit reads it back
+    disclosure.record_changes(package.id, context["user"], publication.note or disclosure.bilingual(
+        "อนุมัติ", "approved"))
     model.repo.commit()
     if tk.asbool(data_dict.get("publish", True)) and package.private:
         tk.get_action("package_patch")(
@@ -144,6 +152,7 @@ def thgov_publication_reject(context: Context, data_dict: DataDict) -> dict[str,
     publication.decided_at = now()
     publication.note = note
     model.Session.add(publication)
+    model.Session.flush()  # the audit reads it back
     if not disclosure.demote(package.id, context["user"], note):
         disclosure.record_changes(package.id, context["user"], note)
         model.repo.commit()
@@ -201,10 +210,15 @@ def bulk_update_public(up_func: Action, context: Context, data_dict: DataDict) -
 
 @tk.chained_action
 def package_owner_org_update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
-    """An approval belongs to the organization it was given in: moving a public dataset demotes it."""
+    """An approval belongs to the organization it was given in: moving a public dataset demotes it.
+
+    CKAN's action does not reindex the dataset, so search would keep the old organization's
+    permission labels and show a private dataset to the members of the organization it left.
+    """
     result = up_func(context, data_dict)
-    if not context.get("defer_commit"):  # inside package_update the dataset gate has decided already
+    if not context.get("defer_commit"):  # inside package_update the gate decides and CKAN reindexes
         package = model.Package.get(tk.get_or_bust(data_dict, "id"))
         if package is not None:
-            disclosure.reconcile(package.id, context.get("user"), "organization changed")
+            disclosure.reconcile(package.id, context.get("user"), "ย้ายหน่วยงาน", "organization changed")
+            disclosure.reindex(package.id)
     return result

@@ -1,0 +1,78 @@
+"""Pages of ckanext-thgov: a dataset's publication (disclosure check, approval, audit log)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+
+import ckan.plugins.toolkit as tk
+from ckan.types import Context
+
+__all__ = ["publication"]
+
+publication = Blueprint("thgov_publication", __name__)
+
+STEPS = {
+    "request": "thgov_publication_request",
+    "approve": "thgov_publication_approve",
+    "reject": "thgov_publication_reject",
+}
+
+
+def _context() -> Context:
+    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}  # type: ignore[typeddict-item]
+
+
+def _allowed(action: str, data: dict[str, Any]) -> bool:
+    try:
+        tk.check_access(action, _context(), data)
+        return True
+    except tk.NotAuthorized:
+        return False
+
+
+@publication.route("/dataset/<id>/publication")
+def show(id: str) -> str:
+    """Whether the dataset may be public and why not, its approval, and (for admins) its audit log."""
+    try:
+        pkg = tk.get_action("package_show")(_context(), {"id": id})
+        check = tk.get_action("thgov_disclosure_check")(_context(), {"id": pkg["id"]})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Dataset not found"))
+    may_update = _allowed("package_update", {"id": pkg["id"]})
+    is_admin = _allowed("thgov_publication_approve", {"id": pkg["id"]})
+    audit = tk.get_action("thgov_audit_list")(_context(), {"id": pkg["id"]}) if is_admin else []
+    return tk.render("thgov/publication.html", {
+        "pkg": pkg, "pkg_dict": pkg, "check": check, "may_request": may_update, "may_decide": is_admin,
+        "audit": audit, "dataset_type": pkg["type"],
+    })
+
+
+@publication.route("/dataset/<id>/publication/<step>", methods=["POST"])
+def decide(id: str, step: str) -> Any:
+    """Request, approve or reject publication (a form post with the CSRF token, never a GET)."""
+    action = STEPS.get(step)
+    if action is None:
+        return tk.abort(404)
+    data = {"id": id, "note": tk.request.form.get("note", "")}
+    try:
+        result = tk.get_action(action)(_context(), data)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Unauthorized to update dataset"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Dataset not found"))
+    except tk.ValidationError as error:
+        for messages in error.error_dict.values():
+            for message in messages if isinstance(messages, list) else [messages]:
+                tk.h.flash_error(tk.h.thgov_localised_error(str(message)))
+        return tk.redirect_to("thgov_publication.show", id=id)
+    if step == "approve" and result.get("private"):
+        tk.h.flash_notice(tk._("Approved, but the dataset cannot be public yet: see the conditions below."))
+    else:
+        tk.h.flash_success({
+            "request": tk._("Publication requested: an organization admin will review it."),
+            "approve": tk._("Approved and published."),
+            "reject": tk._("Publication refused; the dataset is private."),
+        }[step])
+    return tk.redirect_to("thgov_publication.show", id=id)
