@@ -91,12 +91,26 @@ def test_other_companion_required_when_other_chosen_and_dropped_otherwise(org, c
     assert "objective_other" not in helpers.call_action("package_show", id=created["id"])
 
 
-def test_fields_of_another_data_type_are_dropped(org, create) -> None:
-    created = create(
-        **record(org, unit_of_measure="คน", west_bound_longitude="100.5", first_year_of_data="2560")
-    )
-    shown = helpers.call_action("package_show", id=created["id"])
-    assert not {"unit_of_measure", "west_bound_longitude", "first_year_of_data"} & set(shown)
+def test_fields_of_another_data_type_are_refused(org) -> None:
+    errors = errors_of(record(org, unit_of_measure="คน", west_bound_longitude="100.5", first_year_of_data="2560"))
+    assert {"unit_of_measure", "west_bound_longitude", "first_year_of_data"} <= set(errors)
+    assert "Only for datasets of type: statistical data" in errors["unit_of_measure"][0]
+
+
+def test_changing_the_data_type_is_a_normal_edit(org, create) -> None:
+    """The old type's values, carried over unchanged by a patch, are dropped rather than refused."""
+    admin = factories.Sysadmin()
+    stat = create(**record(org, data_type="ข้อมูลสถิติ", data_release_calendar="2025-01-06", unit_of_measure="คน",
+                           first_year_of_data="2560", resources=[{
+                               "url": "https://example.go.th/a.csv", "name": "a", "format": "CSV",
+                               "resource_unit_of_measure": "คน"}]))
+    changed = helpers.call_action("package_patch", {"user": admin["name"]}, id=stat["id"], data_type="ข้อมูลระเบียน",
+                                  created_date="2024-01-01")
+    assert not {"unit_of_measure", "first_year_of_data", "data_release_calendar"} & set(changed)
+    assert "resource_unit_of_measure" not in changed["resources"][0]
+    with pytest.raises(tk.ValidationError) as error:  # but a new value for the old type is refused
+        helpers.call_action("package_patch", {"user": admin["name"]}, id=stat["id"], unit_of_measure="ตัน")
+    assert "unit_of_measure" in error.value.error_dict
 
 
 def test_statistics_years_are_buddhist_era(org, create) -> None:
@@ -222,24 +236,28 @@ def test_resource_fields_follow_the_datasets_type(org, create) -> None:
         "url": "https://data.example.go.th/population.csv", "name": "ประชากร 2567", "format": "CSV",
         "resource_first_year_of_data": "2020", "resource_last_year_of_data": "2567",
         "resource_disaggregate": ["เพศ", "อื่นๆ"], "resource_disaggregate_other": "ศาสนา-ย่อย",
-        "resource_official_statistics": "1", "resource_geographic_data_set": "ชั้นข้อมูลป่าไม้",
+        "resource_official_statistics": "1",
     }]))
     shown = helpers.call_action("package_show", id=stat["id"])["resources"][0]
     assert (shown["resource_first_year_of_data"], shown["resource_last_year_of_data"]) == ("2563", "2567")
     assert shown["resource_disaggregate"] == ["เพศ", "อื่นๆ"]
     assert shown["resource_official_statistics"] == "True"
-    assert "resource_geographic_data_set" not in shown  # a GIS field on a statistics dataset is dropped
+    gis_field = resource_errors(org, resource_geographic_data_set="ชั้นข้อมูลป่าไม้")
+    assert "resource_geographic_data_set" in gis_field  # a GIS field on a statistics dataset is refused
 
 
-def test_resource_create_on_a_record_dataset_drops_statistics_fields(org, create) -> None:
+def test_resource_create_on_a_record_dataset_refuses_statistics_fields(org, create) -> None:
     dataset = create(**record(org))
     admin = factories.Sysadmin()
-    resource = helpers.call_action(
-        "resource_create", {"user": admin["name"]}, package_id=dataset["id"], url="https://example.go.th/a.csv",
-        name="ไฟล์", format="CSV", resource_unit_of_measure="คน", resource_data_collect="บุคคล",
-    )
+    with pytest.raises(tk.ValidationError) as error:
+        helpers.call_action("resource_create", {"user": admin["name"]}, package_id=dataset["id"],
+                            url="https://example.go.th/a.csv", name="ไฟล์", format="CSV",
+                            resource_unit_of_measure="คน", resource_data_collect="บุคคล")
+    assert "resource_unit_of_measure" in error.value.error_dict
+    resource = helpers.call_action("resource_create", {"user": admin["name"]}, package_id=dataset["id"],
+                                   url="https://example.go.th/a.csv", name="ไฟล์", format="CSV",
+                                   resource_data_collect="บุคคล")
     assert resource["resource_data_collect"] == "บุคคล"
-    assert "resource_unit_of_measure" not in resource
 
 
 def resource_errors(org, **fields) -> dict:

@@ -16,6 +16,10 @@ DATA_TYPES = {
     "multi": "ข้อมูลหลากหลายประเภท",
     "other": "ข้อมูลประเภทอื่นๆ",
 }
+DATA_TYPE_NAMES_EN = {
+    "record": "record data", "stat": "statistical data", "gis": "geospatial data",
+    "multi": "multi-type data", "other": "other type",
+}
 OTHER_CHOICES = frozenset({"อื่นๆ", "ข้อมูลประเภทอื่นๆ"})
 
 BE_OFFSET = 543

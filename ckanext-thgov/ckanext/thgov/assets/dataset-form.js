@@ -3,8 +3,10 @@
  * - fields that belong to some data types only (data-thgov-data-types) are shown for those types;
  * - an อื่นๆ box (data-thgov-other-for) is shown while its field has อื่นๆ chosen.
  *
- * Fields are hidden, never removed, so what the user typed stays while the page is open; the
- * server drops the fields of other types on save. Without this module every field is shown.
+ * Fields are hidden, never removed, so what the user typed stays while the page is open. On
+ * submit the hidden ones are disabled, so they are not posted: the server refuses a value given
+ * for another data type (and drops one only carried over unchanged from before a type change).
+ * Without this module every field is shown and posted.
  * On the edit form a notice says that changing the data type drops the previous type's fields.
  */
 ckan.module("thgov-dataset-form", function ($) {
@@ -34,6 +36,7 @@ ckan.module("thgov-dataset-form", function ($) {
       this.initialType = this._chosen("data_type")[0];
       // Delegated jQuery handler: also sees changes that widgets such as select2 trigger.
       this.el.on("change", "select, input[type=checkbox], input[type=radio]", this._onChange);
+      this.el.closest("form").on("submit", this._onSubmit);
       this._update();
     },
 
@@ -60,6 +63,12 @@ ckan.module("thgov-dataset-form", function ($) {
 
     _onChange: function () {
       this._update();
+    },
+
+    _onSubmit: function () {
+      this.blocks.forEach(function (block) {
+        $(block).find("input, select, textarea").prop("disabled", block.hidden);
+      });
     },
 
     _update: function () {

@@ -47,18 +47,42 @@ def _values(raw: Any) -> list[str]:
     return [text] if text else []
 
 
-def thgov_only_for_types(*codes: str) -> Validator:
-    """Drop the field unless data_type is one of the given types (record, stat, gis, multi, other).
+def _stored_value(key: FlattenKey, data: FlattenDataDict, context: Context) -> Any:
+    """The value this field has now in the database (updates only), for carry-over detection."""
+    package = context.get("package")
+    if package is None:
+        return None
+    if len(key) == 1:
+        return package.extras.get(key[0])
+    if len(key) == 3 and key[0] == "resources":
+        from ckan import model
 
-    A statistics-only field on a record dataset is removed on the server, not just hidden. Resource
-    fields follow their dataset's data_type, which is always at the top of the flattened dict.
+        resource = model.Resource.get(data.get(("resources", key[1], "id")) or "")
+        return resource.extras.get(key[2]) if resource is not None and resource.package_id == package.id else None
+    return None
+
+
+def thgov_only_for_types(*codes: str) -> Validator:
+    """A field of other data types (statistics-only, GIS-only, ...): a value given for it is refused;
+    one merely carried over unchanged from before a change of data_type is dropped, so changing
+    the type stays a normal edit. Resource fields follow their dataset's data_type, which is
+    always at the top of the flattened dict.
     """
     allowed = metadata.data_types_for(codes)
+    names = ", ".join(metadata.DATA_TYPES[code.strip()] for code in codes)
+    english = ", ".join(metadata.DATA_TYPE_NAMES_EN[code.strip()] for code in codes)
 
     def validator(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
-        if data.get(("data_type",)) not in allowed:
+        if data.get(("data_type",)) in allowed:
+            return
+        value = data.get(key)
+        stored = _stored_value(key, data, context)
+        if not _values(value) or (stored is not None and _values(value) == _values(stored)):
             data.pop(key, None)
             raise tk.StopOnError
+        errors[key].append(_bilingual(f"ใช้ได้เฉพาะชุดข้อมูลประเภท {names}",
+                                      f"Only for datasets of type: {english}"))
+        raise tk.StopOnError
 
     return validator
 
