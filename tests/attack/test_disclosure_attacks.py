@@ -23,7 +23,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.tests import factories, helpers
 
-from ckanext.thgov import disclosure
+from ckanext.thgov import disclosure, validation
 from thgov_validators.classification import CATEGORIES, CLASSIFICATIONS
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
@@ -177,14 +177,13 @@ class DisclosureAttack(RuleBasedStateMachine):
             self.attempt("package_owner_org_update", actor, "package_owner_org_update", id=package.id,
                          organization_id=getattr(self.world, destination)["id"])
 
-    @rule(data=st.data(), actor=st.sampled_from(ACTORS), failed=st.booleans())
-    def add_resource(self, data, actor, failed) -> None:
+    @rule(data=st.data(), actor=st.sampled_from(ACTORS), claims=st.sampled_from([{}, {"validation_status": "success"}]))
+    def add_resource(self, data, actor, claims) -> None:
         package = self.pick(data)
         if package is None:
             return
-        extra = {"validation_status": "failure"} if failed else {}
         self.attempt("resource_create", actor, "resource_create", package_id=package.id,
-                     url="https://example.go.th/more.csv", name="เพิ่ม", format="CSV", **extra)
+                     url="https://example.go.th/more.csv", name="เพิ่ม", format="CSV", **claims)
         self.touched.add(package.id)
 
     @rule(data=st.data(), actor=st.sampled_from(ACTORS), action=st.sampled_from(["resource_delete", "resource_patch"]))
@@ -194,9 +193,35 @@ class DisclosureAttack(RuleBasedStateMachine):
         if chosen is None:
             return
         resource = model.Resource.get(chosen)
-        extra = {"url": "https://example.go.th/changed.csv", "validation_status": "failure"} if action == "resource_patch" else {}
-        self.attempt(action, actor, action, id=resource.id, **extra)
-        self.touched.add(resource.package_id)
+        package_id = resource.package_id
+        # a user claiming the file is fine, or relinking it
+        extra = ({"url": "https://example.go.th/changed.csv", "validation_status": "success",
+                  "personal_data_found": "false"} if action == "resource_patch" else {})
+        self.attempt(action, actor, action, id=chosen, **extra)
+        self.touched.add(package_id)
+
+    @rule(data=st.data(), outcome=st.sampled_from([
+        {"validation_status": "failure"}, {"validation_status": "success", "personal_data_found": "true"},
+        {"validation_status": "success", "personal_data_found": "false"}, {"validation_status": "error"},
+    ]))
+    def validation_result(self, data, outcome) -> None:
+        """What the background validation job writes about a file."""
+        chosen = self.choose(data, [r.id for r in model.Session.query(model.Resource)
+                                    .filter(model.Resource.state == "active")])
+        if chosen is None:
+            return
+        package_id = model.Resource.get(chosen).package_id
+        self.stats.operations += 1
+        self.stats.by_operation["validation result"] = self.stats.by_operation.get("validation result", 0) + 1
+        try:
+            helpers.call_action("resource_patch", {"ignore_auth": True, validation.WRITING: True,
+                                                   "user": self.world.users["sysadmin"]["name"]}, id=chosen, **outcome)
+            self.stats.log.append(f"validation job wrote {outcome} on resource {chosen}")
+        except REFUSED as error:  # e.g. a secret dataset's file: the job's write is refused too
+            self.stats.refused += 1
+            model.Session.rollback()
+            self.stats.log.append(f"validation job wrote {outcome} on resource {chosen} -> refused ({error})")
+        self.touched.add(package_id)
 
     @rule(data=st.data(), actor=st.sampled_from(ACTORS),
           step=st.sampled_from(["thgov_publication_request", "thgov_publication_approve", "thgov_publication_reject"]))

@@ -7,6 +7,8 @@ import pytest
 import ckan.plugins.toolkit as tk
 from ckan.tests import factories, helpers
 
+from ckanext.thgov import validation
+
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
 
 SECRET = {"data_category": "ข้อมูลความลับทางราชการ", "data_classification": "ลับที่สุด"}
@@ -155,9 +157,18 @@ def test_a_non_open_licence_or_resource_failure_demotes(agency, gdc_fields) -> N
     dataset = published(agency, gdc_fields)
     assert act(agency["editor"], "package_patch", id=dataset["id"], license_id="cc-by-nc")["private"] is True
     other = published(agency, gdc_fields, name="other")
-    act(agency["editor"], "resource_create", package_id=other["id"], url="https://example.go.th/b.csv", name="b",
-        format="CSV", validation_status="failure")
+    resource = act(agency["editor"], "resource_create", package_id=other["id"], url="https://example.go.th/b.csv",
+                   name="b", format="CSV", validation_status="success", personal_data_found="false")
+    assert "validation_status" not in resource  # set by the validation job only
+    assert helpers.call_action("package_show", id=other["id"])["private"] is False
+    # the validation job finds national ID numbers in the file
+    helpers.call_action("resource_patch", {"ignore_auth": True, "user": factories.Sysadmin()["name"],
+                                           validation.WRITING: True},
+                        id=resource["id"], validation_status="success", personal_data_found="true")
     assert helpers.call_action("package_show", id=other["id"])["private"] is True
+    # and nobody can clear that by editing the resource
+    act(agency["editor"], "resource_patch", id=resource["id"], personal_data_found="false", name="b2")
+    assert helpers.call_action("resource_show", id=resource["id"])["personal_data_found"] == "true"
 
 
 def test_moving_a_public_dataset_to_another_organization_voids_its_approval(agency, gdc_fields) -> None:

@@ -85,3 +85,44 @@ class DisclosureState(BaseModel):  # type: ignore[misc, valid-type]
 
 def now() -> dt.datetime:
     return _now()
+
+
+class Validation(BaseModel):  # type: ignore[misc, valid-type]
+    """The latest validation of one resource (status pending, running, success, failure, error)."""
+
+    __tablename__ = "thgov_validation"
+
+    resource_id: Mapped[str] = Column(UnicodeText, primary_key=True)  # type: ignore[assignment]
+    package_id: Mapped[str | None] = Column(UnicodeText, index=True)  # type: ignore[assignment]
+    status: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore[assignment]
+    source: Mapped[str | None] = Column(UnicodeText)  # type: ignore[assignment]
+    job_id: Mapped[str | None] = Column(UnicodeText)  # type: ignore[assignment]
+    attempts: Mapped[int] = Column(Integer, nullable=False, default=0)  # type: ignore[assignment]
+    created: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)  # type: ignore[assignment]
+    started: Mapped[dt.datetime | None] = Column(DateTime)  # type: ignore[assignment]
+    finished: Mapped[dt.datetime | None] = Column(DateTime)  # type: ignore[assignment]
+    encoding: Mapped[str | None] = Column(UnicodeText)  # type: ignore[assignment]
+    error_count: Mapped[int | None] = Column(Integer)  # type: ignore[assignment]
+    personal_data_found: Mapped[bool | None] = Column(Boolean)  # type: ignore[assignment]
+    report: Mapped[str | None] = Column(UnicodeText)  # type: ignore[assignment]
+    message: Mapped[str | None] = Column(UnicodeText)  # type: ignore[assignment]
+
+    @classmethod
+    def get(cls, resource_id: str) -> "Validation | None":
+        return meta.Session.get(cls, resource_id)
+
+    def as_dict(self, with_report: bool = True) -> dict[str, Any]:
+        import json
+
+        result: dict[str, Any] = {
+            "resource_id": self.resource_id, "package_id": self.package_id, "status": self.status,
+            "job_id": self.job_id, "attempts": self.attempts, "encoding": self.encoding,
+            "error_count": self.error_count, "personal_data_found": self.personal_data_found,
+            "message": self.message,
+            "created": self.created.isoformat() if self.created else None,
+            "started": self.started.isoformat() if self.started else None,
+            "finished": self.finished.isoformat() if self.finished else None,
+        }
+        if with_report:
+            result["report"] = json.loads(self.report) if self.report else None
+        return result

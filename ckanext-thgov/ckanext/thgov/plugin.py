@@ -5,12 +5,15 @@ from __future__ import annotations
 from importlib import resources
 from typing import Any
 
+import sqlalchemy as sa
+
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+from ckan import model
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
-from ckanext.thgov import disclosure, search
+from ckanext.thgov import disclosure, search, validation
 
 
 @tk.blanket.config_declarations
@@ -22,6 +25,7 @@ from ckanext.thgov import disclosure, search
 @tk.blanket.blueprints
 class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
@@ -34,6 +38,14 @@ class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
         if not config.get("licenses_group_url"):
             licences = resources.files("ckanext.thgov.schemas").joinpath("licenses.json")
             config["licenses_group_url"] = f"file://{licences}"
+
+    # IConfigurable
+    def configure(self, config: Any) -> None:
+        # Validation jobs are queued once the write that changed a file is committed.
+        for event, listener in (("after_commit", validation.enqueue_pending),
+                                ("after_rollback", validation.forget_pending)):
+            if not sa.event.contains(model.Session, event, listener):
+                sa.event.listen(model.Session, event, listener)
 
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
@@ -53,9 +65,11 @@ class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_create(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         disclosure.record_changes(pkg_dict["id"], context.get("user"))
+        validation.note_changes(pkg_dict["id"])
 
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         disclosure.record_changes(pkg_dict["id"], context.get("user"))
+        validation.note_changes(pkg_dict["id"])
 
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
         return search.label_facet_items(search_results)

@@ -13,6 +13,8 @@ from ckanext.thgov.helpers import thgov_license_title
 GDC_FACETS = ("data_type", "data_category", "data_classification", "update_frequency_unit", "geo_coverage")
 # CKAN's own facets kept after ours (their titles come from CKAN's catalogue).
 CORE_FACETS = ("organization", "groups", "tags", "res_format", "license_id")
+# Resource extras are indexed by CKAN as res_extras_<name>, one value per resource.
+VALIDATION_FACET = "res_extras_validation_status"
 # Multiple-choice fields are stored as JSON lists; Solr gets one value per entry under thgov_<name>.
 MULTI_CHOICE_FIELDS = ("objective", "data_format", "data_language", "disaggregate")
 
@@ -43,6 +45,7 @@ def dataset_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
     for name in CORE_FACETS:
         if name in facets_dict:
             facets[name] = facets_dict[name]
+    facets[VALIDATION_FACET] = tk._("Validation status")
     for name, title in facets_dict.items():
         facets.setdefault(name, title)
     return facets

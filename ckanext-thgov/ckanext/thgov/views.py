@@ -9,9 +9,10 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-__all__ = ["publication"]
+__all__ = ["publication", "validation_report"]
 
 publication = Blueprint("thgov_publication", __name__)
+validation_report = Blueprint("thgov_validation", __name__)
 
 STEPS = {
     "request": "thgov_publication_request",
@@ -76,3 +77,45 @@ def decide(id: str, step: str) -> Any:
             "reject": tk._("Publication refused; the dataset is private."),
         }[step])
     return tk.redirect_to("thgov_publication.show", id=id)
+
+
+@validation_report.route("/dataset/<id>/resource/<resource_id>/validation")
+def report(id: str, resource_id: str) -> str:
+    """A resource's validation report, errors by row and column, in the page's language."""
+    try:
+        pkg = tk.get_action("package_show")(_context(), {"id": id})
+        resource = tk.get_action("resource_show")(_context(), {"id": resource_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Resource not found"))
+    if resource.get("package_id") != pkg["id"]:
+        return tk.abort(404, tk._("Resource not found"))
+    try:
+        result = tk.get_action("resource_validation_show")(_context(), {"resource_id": resource_id})
+    except tk.ObjectNotFound:
+        result = None
+    report_dict = (result or {}).get("report") or {}
+    errors = [e for task in report_dict.get("tasks", []) for e in task.get("errors", [])]
+    errors += report_dict.get("errors", [])
+    return tk.render("thgov/validation_report.html", {
+        "pkg": pkg, "pkg_dict": pkg, "res": resource, "validation": result, "report": report_dict,
+        "errors": errors, "may_run": _allowed("resource_validation_run", {"resource_id": resource_id}),
+        "dataset_type": pkg["type"],
+    })
+
+
+@validation_report.route("/dataset/<id>/resource/<resource_id>/validation/run", methods=["POST"])
+def run(id: str, resource_id: str) -> Any:
+    """The "validate again" button (a form post with the CSRF token)."""
+    try:
+        tk.get_action("resource_validation_run")(_context(), {"resource_id": resource_id})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Unauthorized to update dataset"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Resource not found"))
+    except tk.ValidationError as error:
+        for messages in error.error_dict.values():
+            for message in messages if isinstance(messages, list) else [messages]:
+                tk.h.flash_error(tk.h.thgov_localised_error(str(message)))
+        return tk.redirect_to("thgov_validation.report", id=id, resource_id=resource_id)
+    tk.h.flash_success(tk._("Validation queued: refresh this page in a moment."))
+    return tk.redirect_to("thgov_validation.report", id=id, resource_id=resource_id)

@@ -10,8 +10,8 @@ from ckan import model
 from ckan.types import Action, Context, DataDict
 
 import thgov_validators
-from ckanext.thgov import disclosure
-from ckanext.thgov.model import AuditEntry, Publication, now
+from ckanext.thgov import disclosure, validation
+from ckanext.thgov.model import AuditEntry, Publication, Validation, now
 
 __all__ = [
     "thgov_version_show",
@@ -22,6 +22,9 @@ __all__ = [
     "thgov_audit_list",
     "bulk_update_public",
     "package_owner_org_update",
+    "resource_validation_run",
+    "resource_validation_show",
+    "resource_validation_delete",
 ]
 
 
@@ -222,3 +225,67 @@ def package_owner_org_update(up_func: Action, context: Context, data_dict: DataD
             disclosure.reconcile(package.id, context.get("user"), "ย้ายหน่วยงาน", "organization changed")
             disclosure.reindex(package.id)
     return result
+
+
+def _resource(data_dict: DataDict) -> model.Resource:
+    resource = model.Resource.get(tk.get_or_bust(data_dict, "resource_id"))
+    if resource is None or resource.state != "active":
+        raise tk.ObjectNotFound(disclosure.bilingual("ไม่พบทรัพยากร", "Resource not found"))
+    return resource
+
+
+def resource_validation_run(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Validate a resource's file again, in the background (or now, with ``async: false``).
+
+    :param resource_id: the resource id
+    :param async: queue a background job (default true)
+    """
+    resource = _resource(data_dict)
+    tk.check_access("resource_validation_run", context, {"resource_id": resource.id})
+    if not resource.url or validation.tabular_format(resource) is None:
+        raise tk.ValidationError({"format": [disclosure.bilingual(
+            "ตรวจสอบได้เฉพาะไฟล์ตาราง (CSV, TSV, XLSX, XLS)", "Only tables (CSV, TSV, XLSX, XLS) are validated")]})
+    if not tk.asbool(data_dict.get("async", True)):
+        validation.validate_resource(resource.id)
+        return resource_validation_show(dict(context), {"resource_id": resource.id})
+    row = Validation.get(resource.id) or Validation(resource_id=resource.id, created=now(), attempts=0)
+    row.package_id, row.status, row.started, row.finished = resource.package_id, "pending", None, None
+    model.Session.add(row)
+    model.repo.commit()
+    row = Validation.get(resource.id)
+    row.job_id = validation.enqueue(resource.id)
+    model.repo.commit()
+    return Validation.get(resource.id).as_dict(with_report=False)
+
+
+@tk.side_effect_free
+def resource_validation_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The latest validation of a resource: status, encoding, counts and the frictionless-shaped report.
+
+    :param resource_id: the resource id
+    """
+    resource = _resource(data_dict)
+    tk.check_access("resource_validation_show", context, {"resource_id": resource.id})
+    validation.sweep_stalled(2 * tk.config["ckanext.thgov.validation.job_timeout"])
+    row = Validation.get(resource.id)
+    if row is None:
+        raise tk.ObjectNotFound(disclosure.bilingual("ทรัพยากรนี้ยังไม่ได้ตรวจสอบ",
+                                                     "This resource has not been validated"))
+    return row.as_dict()
+
+
+def resource_validation_delete(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Remove a resource's validation report (sysadmins); the resource's status becomes unknown.
+
+    :param resource_id: the resource id
+    """
+    resource = _resource(data_dict)
+    tk.check_access("resource_validation_delete", context, {"resource_id": resource.id})
+    row = Validation.get(resource.id)
+    if row is None:
+        raise tk.ObjectNotFound(disclosure.bilingual("ไม่มีรายงานการตรวจสอบ", "No validation report"))
+    model.Session.delete(row)
+    model.repo.commit()
+    tk.get_action("resource_patch")({"ignore_auth": True, "user": context["user"], validation.WRITING: True},
+                                    {"id": resource.id, "validation_status": "", "validation_timestamp": ""})
+    return {"resource_id": resource.id, "deleted": True}

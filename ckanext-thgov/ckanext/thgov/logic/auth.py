@@ -15,6 +15,9 @@ __all__ = [
     "thgov_publication_approve",
     "thgov_publication_reject",
     "thgov_audit_list",
+    "resource_validation_run",
+    "resource_validation_show",
+    "resource_validation_delete",
 ]
 
 
@@ -58,3 +61,26 @@ def thgov_audit_list(context: Context, data_dict: DataDict) -> AuthResult:
         return {"success": True}
     return {"success": False, "msg": disclosure.bilingual(
         "เฉพาะผู้ดูแล (admin) ของหน่วยงาน", "Only the organization's admins may read its audit log")}
+
+
+def _resource_package(data_dict: DataDict) -> str:
+    resource = model.Resource.get(data_dict.get("resource_id") or "")
+    return resource.package_id if resource is not None else ""
+
+
+def resource_validation_run(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may edit the dataset may have its files validated again."""
+    tk.check_access("package_update", context, {"id": _resource_package(data_dict)})
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def resource_validation_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Whoever may see the resource may see its report."""
+    tk.check_access("resource_show", context, {"id": data_dict.get("resource_id")})
+    return {"success": True}
+
+
+def resource_validation_delete(context: Context, data_dict: DataDict) -> AuthResult:
+    """Only sysadmins (who pass every check anyway) may remove a report."""
+    return {"success": False, "msg": disclosure.bilingual("เฉพาะผู้ดูแลระบบ", "Only sysadmins")}

@@ -26,6 +26,8 @@ __all__ = [
     "thgov_license",
     "thgov_agency_code",
     "thgov_disclosure_gate",
+    "thgov_json_object",
+    "thgov_set_by_validation",
 ]
 
 
@@ -211,3 +213,38 @@ def thgov_disclosure_gate(key: FlattenKey, data: FlattenDataDict, errors: Flatte
     from ckanext.thgov import disclosure
 
     disclosure.gate(key, data, errors, context)
+
+
+def thgov_json_object(value: Any, context: Context) -> Any:
+    """A JSON object (a Table Schema, validation options), stored as compact JSON text."""
+    if value in (None, "", tk.missing):
+        return value
+    try:
+        parsed = value if isinstance(value, dict) else json.loads(value)
+    except (TypeError, ValueError) as error:
+        raise tk.Invalid(_bilingual(f"JSON ไม่ถูกต้อง: {error}", f"Invalid JSON: {error}")) from None
+    if not isinstance(parsed, dict):
+        raise tk.Invalid(_bilingual("ต้องเป็นออบเจกต์ JSON", "Must be a JSON object"))
+    return json.dumps(parsed, ensure_ascii=False, separators=(",", ":"))
+
+
+def thgov_set_by_validation(key: FlattenKey, data: FlattenDataDict, errors: FlattenErrorDict, context: Context) -> Any:
+    """Written only by the validation job: what a user sends is replaced by the stored value,
+    so nobody can mark a failed file as valid."""
+    from ckanext.thgov import validation
+
+    if context.get(validation.WRITING) and data.get(key) not in (None, tk.missing):
+        return
+    stored = None
+    if len(key) == 3 and key[0] == "resources":
+        from ckan import model
+
+        resource = model.Resource.get(data.get(("resources", key[1], "id")) or "")
+        stored = resource.extras.get(key[2]) if resource is not None else None
+        if key[2] == "validation_status" and resource is not None and \
+                data.get(("resources", key[1], "url")) not in (None, tk.missing, resource.url):
+            stored = "pending"  # a new file: the old result no longer speaks for it
+    if stored is None:
+        data.pop(key, None)
+        raise tk.StopOnError
+    data[key] = stored
