@@ -25,6 +25,13 @@ def _context() -> Context:
     return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}  # type: ignore[typeddict-item]
 
 
+def _flash_errors(error: tk.ValidationError) -> None:
+    """A refused action's messages, in the page's language, shown on the page it returns to."""
+    for messages in error.error_dict.values():
+        for message in messages if isinstance(messages, list) else [messages]:
+            tk.h.flash_error(tk.h.thgov_localised_error(str(message)))
+
+
 def _allowed(action: str, data: dict[str, Any]) -> bool:
     try:
         tk.check_access(action, _context(), data)
@@ -64,9 +71,7 @@ def decide(id: str, step: str) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Dataset not found"))
     except tk.ValidationError as error:
-        for messages in error.error_dict.values():
-            for message in messages if isinstance(messages, list) else [messages]:
-                tk.h.flash_error(tk.h.thgov_localised_error(str(message)))
+        _flash_errors(error)
         return tk.redirect_to("thgov_publication.show", id=id)
     if step == "approve" and result.get("private"):
         tk.h.flash_notice(tk._("Approved, but the dataset cannot be public yet: see the conditions below."))
@@ -113,9 +118,7 @@ def run(id: str, resource_id: str) -> Any:
     except tk.ObjectNotFound:
         return tk.abort(404, tk._("Resource not found"))
     except tk.ValidationError as error:
-        for messages in error.error_dict.values():
-            for message in messages if isinstance(messages, list) else [messages]:
-                tk.h.flash_error(tk.h.thgov_localised_error(str(message)))
+        _flash_errors(error)
         return tk.redirect_to("thgov_validation.report", id=id, resource_id=resource_id)
     tk.h.flash_success(tk._("Validation queued: refresh this page in a moment."))
     return tk.redirect_to("thgov_validation.report", id=id, resource_id=resource_id)
