@@ -1,0 +1,406 @@
+"""Readers that turn a CSV/TSV or XLSX file into a header and batches of column arrays.
+
+CSV is read by pyarrow's streaming reader (all columns as strings, parsed in parallel). A file
+that pyarrow cannot read the way Python's ``csv`` module reads it (rows with a different number
+of cells, blank lines, unusual quoting) is read again by a streaming ``csv`` reader, which keeps
+every row exactly as frictionless sees it. XLSX is read by python-calamine after a check of the
+archive's decompressed size.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+BATCH_ROWS = 65536
+SAMPLE_LINES = 100  # frictionless sniffs the dialect on its first 100 lines
+DELIMITERS = ",\t;|"
+
+
+class SourceError(Exception):
+    """The file cannot be read as a table; ``kind`` is a frictionless error type."""
+
+    def __init__(self, kind: str, note: str, note_th: str = "") -> None:
+        super().__init__(note)
+        self.kind = kind
+        self.note = note
+        self.note_th = note_th or note
+
+
+class Irregular(Exception):
+    """pyarrow met a row it does not read like Python's csv module: read the file again."""
+
+
+@dataclass
+class Batch:
+    columns: list[pa.Array]  # one array per header position; None cells are absent cells
+    row_numbers: np.ndarray  # frictionless row numbers (the header is row 1)
+    raw: dict[int, list[Any]] = field(default_factory=dict)  # index -> cells, for ragged rows
+    pyrows: list[list[Any]] | None = None  # every row's Python cells (XLSX), for frictionless
+
+    def __len__(self) -> int:
+        return len(self.row_numbers)
+
+
+@dataclass
+class CsvDialect:
+    delimiter: str = ","
+    quotechar: str = '"'
+    escapechar: str | None = None
+    doublequote: bool = True
+    skipinitialspace: bool = False
+
+    def python(self) -> dict[str, Any]:
+        return {
+            "delimiter": self.delimiter,
+            "quotechar": self.quotechar,
+            "escapechar": self.escapechar,
+            "doublequote": self.doublequote,
+            "skipinitialspace": self.skipinitialspace,
+        }
+
+
+def sniff_dialect(sample_text: str, tsv: bool) -> CsvDialect:
+    """The dialect frictionless 5 would use: csv.Sniffer on the first 100 lines."""
+    lines = sample_text.splitlines(keepends=True)[:SAMPLE_LINES]
+    try:
+        sniffed = csv.Sniffer().sniff("".join(lines), "\t" if tsv else DELIMITERS)
+    except csv.Error:
+        sniffed = csv.excel()
+    dialect = CsvDialect(
+        delimiter="\t" if tsv else sniffed.delimiter,
+        quotechar='"' if sniffed.quotechar == "'" else (sniffed.quotechar or '"'),
+        escapechar=sniffed.escapechar,
+        doublequote=bool(sniffed.doublequote),
+        skipinitialspace=bool(sniffed.skipinitialspace),
+    )
+    return dialect
+
+
+def _text_stream(path: str, encoding: str) -> io.TextIOWrapper:
+    return io.TextIOWrapper(open(path, "rb"), encoding=encoding, errors="strict", newline="")
+
+
+def read_csv_header(path: str, encoding: str, dialect: CsvDialect) -> list[Any] | None:
+    """The first row as Python's csv module reads it; None for a file without rows."""
+    with _text_stream(path, encoding) as stream:
+        reader = csv.reader(stream, **dialect.python())
+        try:
+            return next(reader)
+        except StopIteration:
+            return None
+
+
+def arrow_batches(path: str, encoding: str, dialect: CsvDialect, width: int) -> Iterator[Batch]:
+    """Batches read by pyarrow; raises Irregular where Python's csv would read differently.
+
+    Rows with more or fewer cells than the header are skipped by pyarrow and handed back with
+    their row number (pyarrow counts rows as frictionless does when it parses serially); they
+    are read again with Python's csv module and put back in their place.
+    """
+    if dialect.escapechar or dialect.skipinitialspace or width == 0:
+        raise Irregular("dialect")
+    skipped: list[tuple[int, str]] = []
+
+    def on_invalid(row: Any) -> str:
+        if row.number is None:
+            return "error"
+        skipped.append((row.number, row.text))
+        return "skip"
+
+    names = [f"c{i}" for i in range(width)]
+    read = pacsv.ReadOptions(
+        column_names=names,
+        encoding="utf8" if encoding in ("utf-8", "utf-8-sig", "ascii") else encoding,
+        block_size=4 << 20,
+        use_threads=False,
+    )
+    parse = pacsv.ParseOptions(
+        delimiter=dialect.delimiter,
+        quote_char=dialect.quotechar,
+        double_quote=dialect.doublequote,
+        escape_char=False,
+        newlines_in_values=True,
+        ignore_empty_lines=False,
+        invalid_row_handler=on_invalid,
+    )
+    convert = pacsv.ConvertOptions(
+        column_types={name: pa.string() for name in names},
+        strings_can_be_null=False,
+        quoted_strings_can_be_null=False,
+        check_utf8=False,
+    )
+    try:
+        reader = pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise Irregular(str(exc)) from exc
+    cursor = 1  # the row number of the next row; the header is row 1
+    while True:
+        try:
+            record = reader.read_next_batch()
+        except StopIteration:
+            break
+        except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+            # Python's csv module, which frictionless uses, gives the definitive reading.
+            raise Irregular(str(exc)) from exc
+        # pyarrow parses ahead: the skipped rows reported so far may belong to later batches.
+        # This batch covers the rows from `cursor` on until it has all its good rows.
+        end = cursor + record.num_rows - 1
+        mine: list[tuple[int, str]] = []
+        skipped.sort(key=lambda item: item[0])
+        while skipped and skipped[0][0] <= end:
+            mine.append(skipped.pop(0))
+            end += 1
+        total = record.num_rows + len(mine)
+        numbers = np.arange(cursor, cursor + total, dtype=np.int64)
+        if mine:
+            bad = np.array([number for number, _ in mine], dtype=np.int64)
+            if bad.min() < cursor or len(set(bad.tolist())) != len(bad):
+                raise Irregular("skipped rows out of place")
+            good_numbers = numbers[~np.isin(numbers, bad)]
+            batch = _merge(record, good_numbers, mine, dialect, width)
+        else:
+            batch = Batch([column for column in record.columns], numbers)
+        cursor += total
+        if not dialect.doublequote and any(
+            pc.any(pc.match_substring(column, dialect.quotechar)).as_py() for column in batch.columns
+        ):
+            # The sniffed dialect has no doubled quotes; how a quote inside a cell is read then
+            # differs between pyarrow and Python's csv module.
+            raise Irregular("quote inside a cell")
+        if batch.row_numbers.size and batch.row_numbers[0] == 1:
+            batch = _drop_first(batch)
+        if len(batch):
+            yield batch
+    for number, text in skipped:  # rows after the last good row
+        row = _parse_row(text, dialect)
+        padded = (row + [None] * width)[:width]
+        yield Batch([pa.array([value], pa.string()) for value in padded],
+                    np.array([number], dtype=np.int64), {0: row})
+
+
+def _parse_row(text: str, dialect: CsvDialect) -> list[str]:
+    rows = list(csv.reader(io.StringIO(text, newline=""), **dialect.python()))
+    return rows[0] if rows else []
+
+
+def _merge(record: pa.RecordBatch, good_numbers: np.ndarray, skipped: list[tuple[int, str]],
+           dialect: CsvDialect, width: int) -> Batch:
+    raw_rows = [_parse_row(text, dialect) for _, text in skipped]
+    raw_numbers = np.array([number for number, _ in skipped], dtype=np.int64)
+    padded = [(row + [None] * width)[:width] for row in raw_rows]
+    columns = []
+    numbers = np.concatenate([good_numbers, raw_numbers])
+    order = np.argsort(numbers, kind="stable")
+    indices = pa.array(order)
+    for position in range(width):
+        extra = pa.array([row[position] for row in padded], pa.string())
+        combined = pa.concat_arrays([record.column(position), extra])
+        columns.append(combined.take(indices))
+    numbers = numbers[order]
+    places = np.searchsorted(numbers, raw_numbers).tolist()
+    raw = {int(place): row for place, row in zip(places, raw_rows)}
+    return Batch(columns, numbers, raw)
+
+
+def _drop_first(batch: Batch) -> Batch:
+    raw = {index - 1: row for index, row in batch.raw.items() if index > 0}
+    return Batch([column.slice(1) for column in batch.columns], batch.row_numbers[1:], raw)
+
+
+def python_batches(path: str, encoding: str, dialect: CsvDialect, width: int,
+                   max_field: int) -> Iterator[Batch]:
+    """Batches read by Python's csv module, row for row as frictionless reads them."""
+    csv.field_size_limit(max_field)
+    with _text_stream(path, encoding) as stream:
+        reader = csv.reader(stream, **dialect.python())
+        try:
+            next(reader)
+        except StopIteration:
+            return
+        row_number = 1
+        while True:
+            rows: list[list[str]] = []
+            try:
+                for row in reader:
+                    rows.append(row)
+                    if len(rows) >= BATCH_ROWS:
+                        break
+            except csv.Error as exc:
+                raise SourceError("source-error", f"row {row_number + len(rows) + 1}: {exc}",
+                                  f"แถวที่ {row_number + len(rows) + 1}: {exc}") from exc
+            except UnicodeDecodeError as exc:
+                raise SourceError("encoding-error", f"the file is not valid {encoding}: {exc}",
+                                  f"ไฟล์ไม่ได้เข้ารหัสแบบ {encoding}: {exc}") from exc
+            if not rows:
+                return
+            yield rows_to_batch(rows, width, row_number + 1)
+            row_number += len(rows)
+
+
+def rows_to_batch(rows: list[list[Any]], width: int, first_row: int,
+                  typed: bool = False) -> Batch:
+    raw: dict[int, list[Any]] = {}
+    padded: list[list[Any]] = []
+    for index, row in enumerate(rows):
+        if len(row) != width:
+            raw[index] = row
+            row = (row + [None] * width)[:width]
+        padded.append(row)
+    columns: list[pa.Array] = []
+    for position, values in enumerate(zip(*padded) if padded else [[] for _ in range(width)]):
+        values = list(values)
+        if typed:
+            columns.append(_typed_array(values))
+        else:
+            columns.append(pa.array(values, pa.string()))
+    if not padded:
+        columns = [pa.array([], pa.string()) for _ in range(width)]
+    return Batch(columns, np.arange(first_row, first_row + len(rows), dtype=np.int64), raw,
+                 pyrows=rows if typed else None)
+
+
+def _typed_array(values: list[Any]) -> pa.Array:
+    try:
+        return pa.array(values)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        # Mixed kinds of cells: keep the Python objects for frictionless, and give the fast
+        # tests an all-null column, so each present cell goes to frictionless.
+        return _Mixed(values)
+
+
+class _Mixed:
+    """A column of mixed Python values (XLSX): no fast test accepts its present cells."""
+
+    def __init__(self, values: list[Any]) -> None:
+        self.values = values
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+# XLSX -------------------------------------------------------------------------------------
+
+
+def check_xlsx_archive(path: str, max_bytes: int, max_ratio: int = 200) -> None:
+    """Refuse zip bombs before any XML is inflated."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            total = 0
+            for info in archive.infolist():
+                total += info.file_size
+                if info.file_size > 1 << 20 and info.compress_size and (
+                    info.file_size / info.compress_size > max_ratio
+                ):
+                    raise SourceError(
+                        "source-error",
+                        f"XLSX part {info.filename} inflates {info.file_size // info.compress_size}"
+                        f" times (limit {max_ratio}): refused as a possible zip bomb",
+                        f"ส่วน {info.filename} ของไฟล์ XLSX ขยายได้ {info.file_size // info.compress_size}"
+                        f" เท่า (จำกัด {max_ratio}) จึงไม่อ่าน เพราะอาจเป็น zip bomb",
+                    )
+            if total > max_bytes:
+                raise SourceError(
+                    "source-error",
+                    f"XLSX archive inflates to {total:,} bytes (limit {max_bytes:,})",
+                    f"ไฟล์ XLSX ขยายได้ {total:,} ไบต์ (จำกัด {max_bytes:,})",
+                )
+    except zipfile.BadZipFile as exc:
+        raise SourceError("format-error", f"not an XLSX (zip) file: {exc}",
+                          f"ไม่ใช่ไฟล์ XLSX (zip): {exc}") from exc
+
+
+def xlsx_cell(value: Any) -> Any:
+    """A calamine cell as openpyxl (frictionless's reader) gives it."""
+    import datetime as dt
+
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return dt.datetime(value.year, value.month, value.day)
+    return value
+
+
+def xlsx_rows(path: str, sheet: int | str = 0) -> tuple[list[Any], Iterator[list[Any]], Any]:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_path(path)
+        sheet_obj = (workbook.get_sheet_by_name(sheet) if isinstance(sheet, str)
+                     else workbook.get_sheet_by_index(sheet))
+        rows = sheet_obj.iter_rows()
+    except Exception as exc:  # noqa: BLE001 - calamine raises its own error types
+        raise SourceError("format-error", f"cannot read the workbook: {exc}",
+                          f"อ่านไฟล์ตารางคำนวณไม่ได้: {exc}") from exc
+    # calamine starts at the first used cell; openpyxl (frictionless) starts at A1.
+    start = getattr(sheet_obj, "start", None) or (0, 0)
+    lead_rows, lead_cols = start
+
+    def cells() -> Iterator[list[Any]]:
+        # openpyxl in read-only mode (frictionless's reader) ends a row at its last stored
+        # cell; calamine pads rows to the sheet's width, so trailing empty cells are dropped.
+        for _ in range(lead_rows):
+            yield []
+        for row in rows:
+            values = [None] * lead_cols + [xlsx_cell(value) for value in row]
+            while values and values[-1] is None:
+                values.pop()
+            yield values
+
+    stream = cells()
+    header = next(stream, None)
+    return header, stream, sheet_obj
+
+
+def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
+    """Read the next batches in a thread while the current one is checked (pyarrow parses
+    without the GIL, so reading and checking share the cores)."""
+    import queue
+    import threading
+
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def produce() -> None:
+        try:
+            for batch in batches:
+                while not stop.is_set():
+                    try:
+                        box.put(("batch", batch), timeout=0.1)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            box.put(("end", None))
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            box.put(("error", exc))
+
+    thread = threading.Thread(target=produce, name="thgov-csv-reader", daemon=True)
+    thread.start()
+    try:
+        while True:
+            kind, value = box.get()
+            if kind == "batch":
+                yield value
+            elif kind == "error":
+                raise value
+            else:
+                return
+    finally:
+        stop.set()
+        while thread.is_alive():
+            try:
+                box.get_nowait()
+            except queue.Empty:
+                thread.join(0.05)
