@@ -132,29 +132,67 @@ class TableScan:
             all_ok = np.ones(n, dtype=bool)
             blank = np.ones(n, dtype=bool)
         slow = ~all_ok | blank
-        for index in batch.raw:
+        for index in batch.force:
             slow[index] = True
         slow_idx = np.nonzero(slow)[0]
         found: list[tuple[int, int, dict[str, Any]]] = []
+        # Rows with too many or too few cells whose cells are all valid: frictionless reports
+        # just the extra and missing cells, made here without its row machinery.
+        for index, cells in batch.raw.items():
+            if not slow[index]:
+                found.extend(self._ragged(cells, int(batch.row_numbers[index]),
+                                          batch.pyrows is not None))
         slow_rows: dict[int, Any] = {}
         if len(slow_idx):
             cells_by_col = self._take(batch, slow_idx)
             for k, index in enumerate(slow_idx.tolist()):
                 cells = batch.raw.get(index)
                 if cells is None and batch.pyrows is not None:
-                    cells = batch.pyrows[index]
+                    cells = [reader.xlsx_cell(c) for c in batch.pyrows[index]]
+                elif cells is not None and batch.pyrows is not None:
+                    cells = [reader.xlsx_cell(c) for c in cells]
                 if cells is None:
                     cells = [column[k] for column in cells_by_col]
                 row_number = int(batch.row_numbers[index])
                 row = Row(cells, handlers=self.handlers, row_number=row_number)
                 slow_rows[index] = row
                 for seq, error in enumerate(row.errors):
-                    found.append((row_number, seq, error.to_descriptor()))
+                    found.append((row_number, seq, describe(error)))
         if self.unique_positions or self.pk_positions:
             found.extend(self._integrity(batch, slow_rows, missing_masks))
         if self.thai is not None:
             found.extend(self.thai.batch(batch, missing_masks, ok_masks))
         self._emit(found)
+
+    def _ragged(self, cells: list[Any], row_number: int, spreadsheet: bool
+                ) -> list[tuple[int, int, dict[str, Any]]]:
+        from frictionless import errors as ferrors
+        from frictionless.helpers import safe_format
+
+        if spreadsheet:
+            cells = [reader.xlsx_cell(c) for c in cells]
+        texts = [str(c) if c is not None else "" for c in cells]
+        out = []
+        width = self.width
+        if len(cells) > width:
+            for number in range(width + 1, len(cells) + 1):
+                out.append(self._cell_error(ferrors.ExtraCellError, texts, row_number,
+                                            texts[number - 1], "", number, safe_format))
+        else:
+            for number in range(len(cells) + 1, width + 1):
+                name = self.handler_list[number - 1].field.name
+                out.append(self._cell_error(ferrors.MissingCellError, texts, row_number, "",
+                                            name, number, safe_format))
+        return [(row_number, 100 + k, error) for k, error in enumerate(out)]
+
+    @staticmethod
+    def _cell_error(cls: Any, cells: list[str], row_number: int, cell: str, name: str,
+                    number: int, safe_format: Any) -> dict[str, Any]:
+        out = {"type": cls.type, "title": cls.title, "description": cls.description,
+               "message": "", "tags": list(cls.tags), "note": "", "cells": cells,
+               "rowNumber": row_number, "cell": cell, "fieldName": name, "fieldNumber": number}
+        out["message"] = safe_format(cls.template, out)
+        return out
 
     def _take(self, batch: Batch, idx: np.ndarray) -> list[list[Any]]:
         out = []
@@ -170,10 +208,10 @@ class TableScan:
         return out
 
     def _row_cells(self, batch: Batch, index: int) -> list[Any]:
+        if batch.pyrows is not None:
+            return [reader.xlsx_cell(c) for c in batch.pyrows[index]]
         if index in batch.raw:
             return batch.raw[index]
-        if batch.pyrows is not None:
-            return batch.pyrows[index]
         return [column[0] for column in self._take(batch, np.array([index]))]
 
     def _keys(self, batch: Batch, position: int, slow_rows: dict[int, Any],
@@ -270,6 +308,20 @@ class TableScan:
                 if not final:
                     raise _Stop()
                 return
+
+
+_FIELDS = (("cells", "cells"), ("row_number", "rowNumber"), ("cell", "cell"),
+           ("field_name", "fieldName"), ("field_number", "fieldNumber"))
+
+
+def describe(error: Any) -> dict[str, Any]:
+    """frictionless's descriptor of a row or cell error, built without its metadata machinery."""
+    out = {"type": error.type, "title": error.title, "description": error.description,
+           "message": error.message, "tags": list(error.tags), "note": error.note}
+    for attr, key in _FIELDS:
+        if hasattr(error, attr):
+            out[key] = getattr(error, attr)
+    return out
 
 
 def file_size(path: str) -> int:

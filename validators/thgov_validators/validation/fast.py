@@ -187,12 +187,25 @@ def _date_ok(field: Any, arr: pa.Array, is_str: bool) -> np.ndarray | None:
     n = len(arr)
     c = field.constraints
     if not is_str:
-        if pa.types.is_timestamp(arr.type) and "minimum" not in c and "maximum" not in c:
-            midnight = pc.equal(pc.cast(arr, pa.int64()), pc.multiply(
-                pc.divide(pc.cast(arr, pa.int64()), _day(arr.type)), _day(arr.type)))
-            return _np(midnight)
-        if pa.types.is_date(arr.type) and "minimum" not in c and "maximum" not in c:
-            return _np(pc.is_valid(arr))
+        import datetime as dt
+
+        if pa.types.is_timestamp(arr.type) and arr.type.tz is None:
+            as_int = pc.cast(arr, pa.int64())
+            day = _day(arr.type)
+            ok = _np(pc.equal(as_int, pc.multiply(pc.divide(as_int, day), day)))
+            for name, op in (("minimum", pc.greater_equal), ("maximum", pc.less_equal)):
+                bound = _bound(field, name)
+                if bound is not None:
+                    ok &= _np(op(arr, pa.scalar(dt.datetime(bound.year, bound.month, bound.day),
+                                                 arr.type)))
+            return ok
+        if pa.types.is_date(arr.type):
+            ok = _np(pc.is_valid(arr))
+            for name, op in (("minimum", pc.greater_equal), ("maximum", pc.less_equal)):
+                bound = _bound(field, name)
+                if bound is not None:
+                    ok &= _np(op(arr, pa.scalar(bound, arr.type)))
+            return ok
         return np.zeros(n, dtype=bool)
     form = pc.match_substring_regex(arr, DATE_RE)
     safe = pc.if_else(form, arr, pa.scalar("2000-01-01"))

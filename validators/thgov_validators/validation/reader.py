@@ -45,6 +45,7 @@ class Batch:
     row_numbers: np.ndarray  # frictionless row numbers (the header is row 1)
     raw: dict[int, list[Any]] = field(default_factory=dict)  # index -> cells, for ragged rows
     pyrows: list[list[Any]] | None = None  # every row's Python cells (XLSX), for frictionless
+    force: set[int] = field(default_factory=set)  # rows frictionless must read (odd cells)
 
     def __len__(self) -> int:
         return len(self.row_numbers)
@@ -255,26 +256,59 @@ def rows_to_batch(rows: list[list[Any]], width: int, first_row: int,
             raw[index] = row
             row = (row + [None] * width)[:width]
         padded.append(row)
-    columns: list[pa.Array] = []
+    columns: list[Any] = []
+    force: set[int] = set()
     for position, values in enumerate(zip(*padded) if padded else [[] for _ in range(width)]):
         values = list(values)
         if typed:
-            columns.append(_typed_array(values))
+            column, foreign = _typed_array(values)
+            columns.append(column)
+            for index in foreign:
+                force.add(index)  # frictionless reads these rows
         else:
             columns.append(pa.array(values, pa.string()))
     if not padded:
         columns = [pa.array([], pa.string()) for _ in range(width)]
     return Batch(columns, np.arange(first_row, first_row + len(rows), dtype=np.int64), raw,
-                 pyrows=rows if typed else None)
+                 pyrows=rows if typed else None, force=force)
 
 
-def _typed_array(values: list[Any]) -> pa.Array:
+def _typed_array(values: list[Any]) -> tuple[Any, list[int]]:
+    """An Arrow array of a spreadsheet column, and the rows of cells left out of it.
+
+    A column of numbers with a few text cells becomes a numeric array with those cells null;
+    their rows are read by frictionless. A column with no dominant kind stays Python objects.
+    """
     try:
-        return pa.array(values)
+        return pa.array(values), []
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-        # Mixed kinds of cells: keep the Python objects for frictionless, and give the fast
-        # tests an all-null column, so each present cell goes to frictionless.
-        return _Mixed(values)
+        pass
+    import collections
+    import datetime as dt
+
+    def kind(value: Any) -> str:
+        if isinstance(value, bool):
+            return "bool"
+        if isinstance(value, (int, float)):
+            return "number"
+        if isinstance(value, dt.datetime):
+            return "datetime"
+        if isinstance(value, dt.date):
+            return "date"
+        return type(value).__name__
+
+    kinds = collections.Counter(kind(v) for v in values if v is not None)
+    top, count = kinds.most_common(1)[0]
+    if count < 0.9 * sum(kinds.values()):
+        return _Mixed(values), []
+    foreign = [i for i, v in enumerate(values) if v is not None and kind(v) != top]
+    clean = list(values)
+    for index in foreign:
+        clean[index] = None
+    try:
+        return pa.array(clean), foreign
+    except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+        return _Mixed(values), []
 
 
 class _Mixed:
@@ -351,8 +385,11 @@ def xlsx_rows(path: str, sheet: int | str = 0) -> tuple[list[Any], Iterator[list
         # cell; calamine pads rows to the sheet's width, so trailing empty cells are dropped.
         for _ in range(lead_rows):
             yield []
+        pad = [None] * lead_cols
         for row in rows:
-            values = [None] * lead_cols + [xlsx_cell(value) for value in row]
+            # '' is calamine's empty cell; other conversions (floats that are whole numbers to
+            # int, dates to datetimes) are made by xlsx_cell only for rows frictionless reads.
+            values = pad + [None if value == "" else value for value in row]
             while values and values[-1] is None:
                 values.pop()
             yield values
