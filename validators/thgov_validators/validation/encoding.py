@@ -62,6 +62,9 @@ def detect_encoding(sample: bytes, *, complete: bool = False) -> Detected:
         return Detected("binary", 1.0, "binary", binary=True)
     if _valid_utf8_prefix(sample, complete):
         return Detected("utf-8", 1.0 if any(b >= 0x80 for b in sample) else 0.99, "utf-8")
+    if complete and _valid_utf8_prefix(sample, False):
+        # Valid UTF-8 up to a character cut at the very end: a truncated upload.
+        return Detected("utf-8", 0.9, "utf-8-truncated")
     high = [b for b in sample if b >= 0x80]
     if high and not any(b in _CP874_UNDEFINED for b in high):
         thai = sum(1 for b in high if _THAI_LOW <= b <= _THAI_HIGH)

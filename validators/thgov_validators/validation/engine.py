@@ -46,15 +46,23 @@ class TableScan:
 
         self.schema = schema
         self.labels = stringify_label(labels)
-        self.header = Header(self.labels, fields=schema.fields, row_numbers=[1],
-                             ignore_case=False, fields_match="exact")
-        self.expected = self.header.get_expected_fields()
-        self.handlers = create_cell_handlers(self.expected)
+        if len(self.labels) > WIDE and len(self.labels) == len(schema.fields):
+            # frictionless's Header copies every field and compares every label with every
+            # earlier one (minutes at 10,000 columns); the same checks, made directly.
+            header_errors = wide_header_errors(self.labels, schema.fields)
+            self.expected = list(schema.fields)
+            self.handlers = wide_cell_handlers(self.expected)
+        else:
+            header = Header(self.labels, fields=schema.fields, row_numbers=[1],
+                            ignore_case=False, fields_match="exact")
+            header_errors = [error.to_descriptor() for error in header.errors]
+            self.expected = header.get_expected_fields()
+            self.handlers = create_cell_handlers(self.expected)
         self.handler_list = list(self.handlers.values())
         self.width = len(self.handler_list)
         self.limit_errors = limit_errors
         self.thai = thai
-        self.errors: list[dict[str, Any]] = [error.to_descriptor() for error in self.header.errors]
+        self.errors: list[dict[str, Any]] = header_errors
         self.rows = 0
         self.truncated = False
         self.personal_only = False
@@ -308,6 +316,40 @@ class TableScan:
                 if not final:
                     raise _Stop()
                 return
+
+
+WIDE = 1000
+
+
+def wide_header_errors(labels: list[str], fields: list[Any]) -> list[dict[str, Any]]:
+    """frictionless's label checks in "exact" mode, for as many labels as fields."""
+    from frictionless import errors as ferrors
+
+    out = []
+    first: dict[str, list[int]] = {}
+    for number, (label, field) in enumerate(zip(labels, fields), start=1):
+        common = {"note": "", "labels": labels, "row_numbers": [1], "field_name": field.name,
+                  "field_number": number}
+        if not label:
+            out.append(ferrors.BlankLabelError(label="", **common))
+            continue
+        earlier = first.setdefault(label, [])
+        if earlier:
+            common["note"] = 'at position "%s"' % ", ".join(map(str, earlier))
+            out.append(ferrors.DuplicateLabelError(label=label, **common))
+        elif label != field.name:
+            out.append(ferrors.IncorrectLabelError(label=label, **common))
+        earlier.append(number)
+    return [error.to_descriptor() for error in out]
+
+
+def wide_cell_handlers(fields: list[Any]) -> dict[str, Any]:
+    from frictionless.table.row import _CellHandler
+
+    return {field.name: _CellHandler(field=field, field_number=number,
+                                     reader=field.create_cell_reader(),
+                                     writer=field.create_cell_writer())
+            for number, field in enumerate(fields, start=1)}
 
 
 _FIELDS = (("cells", "cells"), ("row_number", "rowNumber"), ("cell", "cell"),

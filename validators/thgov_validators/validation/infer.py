@@ -93,4 +93,20 @@ def infer_schema(labels: list[Any], rows: list[list[Any]]) -> Any:
         label = "" if position >= len(labels) or labels[position] is None else str(labels[position]).strip()
         descriptor = {"name": name if label else name, **descriptor}
         fields.append(descriptor)
+    if len(fields) > 200:
+        # frictionless's descriptor machinery takes seconds per thousand fields; these
+        # descriptors are ours and valid, so the fields are built directly.
+        from frictionless import fields as ffields
+
+        classes = {"integer": ffields.IntegerField, "number": ffields.NumberField,
+                   "string": ffields.StringField, "date": ffields.DateField,
+                   "boolean": ffields.BooleanField, "any": ffields.AnyField}
+        built = []
+        for descriptor in fields:
+            options = {k: v for k, v in descriptor.items() if k != "type"}
+            if set(options) <= {"name"}:
+                built.append(classes[descriptor["type"]](**options))
+            else:
+                return Schema.from_descriptor({"fields": fields})
+        return Schema(fields=built)
     return Schema.from_descriptor({"fields": fields})

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 _I64_MIN, _I64_MAX = -(2**63), 2**63 - 1
-_FILTER_BITS = 27  # a 16 MiB bitmap
+_FILTER_BITS = 25  # a 4 MiB bitmap
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
 
 

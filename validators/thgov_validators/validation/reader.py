@@ -121,7 +121,7 @@ def arrow_batches(path: str, encoding: str, dialect: CsvDialect, width: int) -> 
     read = pacsv.ReadOptions(
         column_names=names,
         encoding="utf8" if encoding in ("utf-8", "utf-8-sig", "ascii") else encoding,
-        block_size=4 << 20,
+        block_size=1 << 20,  # larger blocks raise the peak memory, not the speed
         use_threads=False,
     )
     parse = pacsv.ParseOptions(
@@ -140,7 +140,8 @@ def arrow_batches(path: str, encoding: str, dialect: CsvDialect, width: int) -> 
         check_utf8=False,
     )
     try:
-        reader = pacsv.open_csv(path, read_options=read, parse_options=parse, convert_options=convert)
+        reader = pacsv.open_csv(open(path, "rb"), read_options=read, parse_options=parse,
+                                convert_options=convert)
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise Irregular(str(exc)) from exc
     cursor = 1  # the row number of the next row; the header is row 1
@@ -181,11 +182,13 @@ def arrow_batches(path: str, encoding: str, dialect: CsvDialect, width: int) -> 
             batch = _drop_first(batch)
         if len(batch):
             yield batch
-    for number, text in skipped:  # rows after the last good row
-        row = _parse_row(text, dialect)
-        padded = (row + [None] * width)[:width]
-        yield Batch([pa.array([value], pa.string()) for value in padded],
-                    np.array([number], dtype=np.int64), {0: row})
+    if skipped:  # rows after the last good row
+        skipped.sort(key=lambda item: item[0])
+        rows = [_parse_row(text, dialect) for _, text in skipped]
+        padded = [(row + [None] * width)[:width] for row in rows]
+        yield Batch([pa.array([row[i] for row in padded], pa.string()) for i in range(width)],
+                    np.array([number for number, _ in skipped], dtype=np.int64),
+                    dict(enumerate(rows)))
 
 
 def _parse_row(text: str, dialect: CsvDialect) -> list[str]:
@@ -394,9 +397,67 @@ def xlsx_rows(path: str, sheet: int | str = 0) -> tuple[list[Any], Iterator[list
                 values.pop()
             yield values
 
+    declared = _declared_rows(path, sheet_obj.name)
     stream = cells()
+    if declared:
+        stream = _pad_rows(stream, declared)
     header = next(stream, None)
     return header, stream, sheet_obj
+
+
+def _pad_rows(rows: Iterator[list[Any]], declared: int) -> Iterator[list[Any]]:
+    """openpyxl yields empty rows up to the sheet's declared dimension; calamine stops at the
+    last row with a value. Empty rows at the end are blank rows for frictionless."""
+    count = 0
+    for row in rows:
+        count += 1
+        yield row
+    for _ in range(max(0, declared - count)):
+        yield []
+
+
+def _declared_rows(path: str, sheet_name: str) -> int:
+    """The last row of a sheet's <dimension ref="A1:L100001"/>, or 0 when it cannot be read."""
+    import re
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+            rid = None
+            for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+                name = re.search(r'\bname="([^"]*)"', tag)
+                if name and _xml_unescape(name.group(1)) == sheet_name:
+                    found = re.search(r'\br:id="([^"]*)"|\bid="([^"]*)"', tag)
+                    rid = found and (found.group(1) or found.group(2))
+                    break
+            target = None
+            for tag in re.findall(r"<Relationship\b[^>]*>", rels):
+                if rid and re.search(rf'\bId="{re.escape(rid)}"', tag):
+                    found = re.search(r'\bTarget="([^"]*)"', tag)
+                    target = found and found.group(1)
+            if not target:
+                return 0
+            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            with archive.open(member) as handle:
+                head = handle.read(4096)
+                match = re.search(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+[0-9]+:[A-Z]+([0-9]+)"', head)
+                if match:
+                    return int(match.group(1))
+                # No dimension (openpyxl's write-only files): the last <row r="N"> counts.
+                tail = head
+                while chunk := handle.read(1 << 20):
+                    tail = tail[-4096:] + chunk
+                rows = re.findall(rb'<(?:\w+:)?row\b[^>]*\br="([0-9]+)"', tail[-8192:])
+                return int(rows[-1]) if rows else 0
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
+        return 0
+
+
+def _xml_unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
 
 
 def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
@@ -441,3 +502,31 @@ def prefetch(batches: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
                 box.get_nowait()
             except queue.Empty:
                 thread.join(0.05)
+
+
+def coalesce(batches: Iterator[Batch], min_rows: int = 32768) -> Iterator[Batch]:
+    """Join consecutive small batches, so per-batch work is paid per 32k rows."""
+    pending: list[Batch] = []
+    size = 0
+    for batch in batches:
+        pending.append(batch)
+        size += len(batch)
+        if size >= min_rows:
+            yield _join(pending)
+            pending, size = [], 0
+    if pending:
+        yield _join(pending)
+
+
+def _join(batches: list[Batch]) -> Batch:
+    if len(batches) == 1:
+        return batches[0]
+    width = len(batches[0].columns)
+    columns = [pa.concat_arrays([b.columns[i] for b in batches]) for i in range(width)]
+    raw: dict[int, list[Any]] = {}
+    offset = 0
+    for b in batches:
+        for index, row in b.raw.items():
+            raw[offset + index] = row
+        offset += len(b)
+    return Batch(columns, np.concatenate([b.row_numbers for b in batches]), raw)

@@ -46,6 +46,7 @@ def build_report(path: str, errors: list[dict[str, Any]], labels: list[str],
     meta["standard_valid"] = not any(kind not in THAI_TYPES for kind in counts)
     if any(kind in PERSONAL_TYPES for kind in counts):
         meta["personal_data_found"] = True
+    n_fields = len(labels)
     labels = [_short(label) for label in labels[:MAX_CELLS * 20]]
     name = os.path.splitext(os.path.basename(path))[0] or "table"
     task = {
@@ -55,7 +56,7 @@ def build_report(path: str, errors: list[dict[str, Any]], labels: list[str],
         "place": path,
         "labels": labels,
         "stats": {"errors": len(errors), "warnings": len(warnings), "seconds": round(seconds, 3),
-                  "fields": len(labels), "rows": meta.get("rows", 0)},
+                  "fields": n_fields, "rows": meta.get("rows", 0)},
         "warnings": list(warnings),
         "errors": errors,
     }
@@ -74,19 +75,19 @@ def build_report(path: str, errors: list[dict[str, Any]], labels: list[str],
     }
     if max_bytes and _size(report) > max_bytes:
         # Keep the first errors that fit; the counts above still tell every error found.
-        keep_lo, keep_hi = 0, len(errors)
-        while keep_lo < keep_hi:
-            mid = (keep_lo + keep_hi + 1) // 2
-            task["errors"] = errors[:mid]
-            if _size(report) <= max_bytes - 512:
-                keep_lo = mid
-            else:
-                keep_hi = mid - 1
-        task["errors"] = errors[:keep_lo]
+        task["errors"] = []
+        budget = max_bytes - _size(report) - 1024
+        keep = 0
+        for error in errors:
+            budget -= _size(error) + 2
+            if budget < 0:
+                break
+            keep += 1
+        task["errors"] = errors[:keep]
         if len(task["labels"]) > 200 and _size(report) > max_bytes:
             task["labels"] = task["labels"][:200]
         meta["truncated"] = True
-        note = f"report capped at {max_bytes:,} bytes: {keep_lo} of {len(errors)} errors kept"
+        note = f"report capped at {max_bytes:,} bytes: {keep} of {len(errors)} errors kept"
         task["warnings"].append(note)
         task["stats"]["warnings"] = len(task["warnings"])
         report["stats"]["warnings"] = len(task["warnings"])

@@ -219,6 +219,7 @@ class ThaiChecks:
             if typed:
                 plain = ok & ~missing if missing is not None else ok
                 found.extend(self._typed(col, arr, rows, plain))
+                found.extend(self._provinces(col, arr, rows))
                 rest = np.nonzero(~plain)[0]
             else:
                 rest = None
