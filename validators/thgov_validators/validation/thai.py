@@ -112,6 +112,10 @@ def _strings(column: Any) -> pa.Array | None:
     return None
 
 
+def _np_mask(mask: Any) -> np.ndarray:
+    return np.asarray(mask.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _hits(arr: pa.Array, pattern: str) -> np.ndarray:
     mask = pc.match_substring_regex(arr, pattern).fill_null(False)
     return np.nonzero(np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool))[0]
@@ -303,9 +307,24 @@ class ThaiChecks:
         if len(cand) < len(arr):
             arr = arr.take(pa.array(cand))
             rows = rows[cand]
+        # Cheap masks pick, for each check, the only cells its regex could match.
+        lengths = np.asarray(pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False))
+        ascii_ = _np_mask(pc.string_is_ascii(arr))
+        first = _np_mask(pc.match_substring_regex(arr, r"^\s*[=+@-]"))
+        at = _np_mask(pc.match_substring(arr, "@"))
+        scopes = {
+            "thai-national-id": (lengths >= 13) & (lengths <= 17) & ascii_,
+            "thai-phone-number": (lengths >= 9) & (lengths <= 18) & ascii_,
+            "email-address": at,
+            "formula-injection": first,
+        }
         for kind, pattern in (("thai-national-id", ID_CANDIDATE), ("thai-phone-number", PHONE_CANDIDATE),
                               ("email-address", EMAIL), ("formula-injection", FORMULA)):
-            idx = _hits(arr, pattern)
+            scope = np.nonzero(scopes[kind])[0]
+            if not len(scope):
+                continue
+            sub = arr.take(pa.array(scope))
+            idx = scope[_hits(sub, pattern)]
             if not len(idx):
                 continue
             values = arr.take(pa.array(idx)).to_pylist()
@@ -318,7 +337,8 @@ class ThaiChecks:
                 item = self._error(col, kind, int(rows[i]), value, note, note_th)
                 if item:
                     out.append(item)
-        idx = _hits(arr, "[๐-๙]")
+        non_ascii = np.nonzero(~ascii_)[0]
+        idx = non_ascii[_hits(arr.take(pa.array(non_ascii)), "[๐-๙]")] if len(non_ascii) else non_ascii
         if len(idx):
             values = arr.take(pa.array(idx)).to_pylist()
             for i, value in zip(idx.tolist(), values):
@@ -328,7 +348,10 @@ class ThaiChecks:
                                        f"ควรเขียนเป็น {value.translate(_TO_ARABIC)}")
                     if item:
                         out.append(item)
-        out.extend(self._years(col, arr, rows))
+        yearish = np.nonzero((lengths >= 4) & (lengths <= 40))[0]
+        if len(yearish):
+            sub = arr.take(pa.array(yearish)) if len(yearish) < len(arr) else arr
+            out.extend(self._years(col, sub, rows[yearish]))
         return out
 
     def _years(self, col: _Column, arr: pa.Array, rows: np.ndarray) -> list[Any]:
