@@ -44,7 +44,7 @@ def validate(
     limit_errors: int = DEFAULT_LIMIT_ERRORS,
     max_report_bytes: int = MAX_REPORT_BYTES,
     thai_checks: bool = True,
-    infer_rows: int = 1000,
+    infer_rows: int = 5000,
     max_xlsx_bytes: int = MAX_XLSX_BYTES,
     max_field_bytes: int = MAX_FIELD_BYTES,
     engine: str = "auto",

@@ -35,7 +35,8 @@ CANDIDATE = r"^\s*(?:[0-9+=@-]|พ\.ศ|ค\.ศ)|@|[๐-๙]"
 THAI_NUMBER = r"^\s*[-+]?[0-9๐-๙][0-9๐-๙,]*(?:\.[0-9๐-๙]+)?\s*$"
 YEAR_CELL = r"^\s*(?:พ\.ศ\.\s*|ค\.ศ\.\s*)?[0-9๐-๙]{4}\s*$"
 DATE_CELL = r"^\s*(?:[0-9]{1,2}[/.-][0-9]{1,2}[/.-][0-9]{4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2})(?:[ T].*)?$"
-YEAR_HINT = re.compile(r"(ปี|พ\.ศ|ค\.ศ|year|yr\b|fiscal)", re.I)
+# A header that names a year: "ปี", "ปี พ.ศ.", "ปีงบประมาณ", "year"; not "สัตว์ปีก" or "อายุ 1 ปี".
+YEAR_HINT = re.compile(r"^\s*(ปี(?!ก)|year|yr\b|fiscal)|พ\.ศ|ค\.ศ|ปีงบ|\byear\b", re.I)
 PROVINCE_HINT = re.compile(r"(จังหวัด|province|changwat|prov\b)", re.I)
 CODE_HINT = re.compile(r"(รหัส|code|_id\b|\bid\b|\bno\b)", re.I)
 AGGREGATE = re.compile(r"^(รวม|ทั้งหมด|ทั่วราชอาณาจักร|ทั่วประเทศ|ทั้งประเทศ|ภาค|เขต|total|all|whole|kingdom|region|ไม่ระบุ|อื่น|unknown|n/?a|-)", re.I)
