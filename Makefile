@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run stop test attack bench
+.PHONY: run stop test attack bench bench-validation
 
 run:
 	./deploy/bin/run
@@ -14,3 +14,9 @@ test:
 attack:
 	THGOV_ATTACK_EXAMPLES=$${THGOV_ATTACK_EXAMPLES:-100} THGOV_ATTACK_STEPS=$${THGOV_ATTACK_STEPS:-30} \
 		./deploy/bin/test tests/attack $(ARGS)
+
+# Benchmarks: each runs the peer it is compared with in the same run (see bench/README.md).
+bench: bench-validation
+
+bench-validation:
+	./deploy/bin/bench validation $(ARGS)

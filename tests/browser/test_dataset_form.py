@@ -183,7 +183,7 @@ def _fill_common(browser, title: str, name: str) -> None:
     _check(browser, "data_format", "CSV")
     _select(browser, "data_category", "ข้อมูลสาธารณะ")
     _select(browser, "data_classification", "เปิดเผย")
-    _choose_licence(browser, "Attribution 4.0")
+    _choose_licence(browser, "แบบแสดงที่มา 4.0")  # licences are listed by their Thai names
     _check(browser, "data_language", "ไทย")
 
 
