@@ -93,7 +93,7 @@ def enqueue(resource_id: str) -> str:
     job = tk.enqueue_job(
         validate_resource, [resource_id], title=f"thgov validation {resource_id}",
         rq_kwargs={"retry": Retry(max=2, interval=[10, 60]),
-                   "job_timeout": tk.config["ckanext.thgov.validation.job_timeout"]},
+                   "timeout": tk.config["ckanext.thgov.validation.job_timeout"]},
     )
     return job.id
 

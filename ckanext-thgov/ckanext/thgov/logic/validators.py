@@ -241,8 +241,10 @@ def thgov_set_by_validation(key: FlattenKey, data: FlattenDataDict, errors: Flat
 
         resource = model.Resource.get(data.get(("resources", key[1], "id")) or "")
         stored = resource.extras.get(key[2]) if resource is not None else None
-        if key[2] == "validation_status" and resource is not None and \
-                data.get(("resources", key[1], "url")) not in (None, tk.missing, resource.url):
+        url = data.get(("resources", key[1], "url"))
+        if resource is not None and resource.url_type == "upload" and isinstance(url, str):
+            url = url.rsplit("/", 1)[-1]  # CKAN stores an upload's URL as its file name
+        if key[2] == "validation_status" and resource is not None and url not in (None, tk.missing, resource.url):
             stored = "pending"  # a new file: the old result no longer speaks for it
     if stored is None:
         data.pop(key, None)
