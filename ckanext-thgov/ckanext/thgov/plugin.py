@@ -56,6 +56,9 @@ class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
     def after_dataset_update(self, context: Any, pkg_dict: dict[str, Any]) -> None:
         disclosure.record_changes(pkg_dict["id"], context.get("user"))
 
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        return search.search_params(search_params)
+
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
         return search.label_facet_items(search_results)
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import re
 from typing import Any
 
+import requests
+
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchQueryError
 
 from ckanext.thgov.helpers import thgov_license_title
+
+log = logging.getLogger(__name__)
 
 # GDC choice fields offered as facets, in the order the search page shows them.
 GDC_FACETS = ("data_type", "data_category", "data_classification", "update_frequency_unit", "geo_coverage")
@@ -15,6 +23,26 @@ GDC_FACETS = ("data_type", "data_category", "data_classification", "update_frequ
 CORE_FACETS = ("organization", "groups", "tags", "res_format", "license_id")
 # Multiple-choice fields are stored as JSON lists; Solr gets one value per entry under thgov_<name>.
 MULTI_CHOICE_FIELDS = ("objective", "data_format", "data_language", "disaggregate")
+# GDC free-text fields, searched as Thai words through the gdc_text field (and the catch-all text).
+GDC_TEXT_FIELDS = (
+    "data_source", "objective_other", "data_type_other", "accessible_condition", "unit_of_measure",
+    "calculation_method", "standard", "data_support_other", "data_collect_other", "disaggregate_other",
+)
+
+# The query side of Thai search (issue 6). Fields are those of the derived schema
+# (deploy/solr/derive_schema.py), where text fields are segmented into Thai words. Titles and tags
+# weigh most; notes and the catch-all text let a word anywhere in the record match.
+QUERY_FIELDS = (
+    "name^4 title^5 tags^3 tags_text^3 organization_title^2 groups^2 groups_title^2 res_name^1.5 "
+    "notes^1 res_description^0.5 gdc_text^0.5 text"
+)
+# Minimum match over the query's words (Thai ones as segmented, see _segment_thai): up to three
+# words all must match; longer queries may miss one word in four.
+MINIMUM_MATCH = "3<-25%"
+THAI = re.compile(r"[\u0e00-\u0e7f]")
+# Longer queries are refused (400) rather than sent to Solr: no dataset title is this long and the
+# boolean query would exceed Solr's clause limit.
+MAX_QUERY_LENGTH = 500
 
 
 def _schema_fields() -> dict[str, dict[str, Any]]:
@@ -49,6 +77,7 @@ def dataset_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    _index_thai_text(pkg_dict)
     for name in MULTI_CHOICE_FIELDS:
         raw = pkg_dict.get(name)
         if not raw:
@@ -85,3 +114,96 @@ def _label_licences(facet: dict[str, Any] | None) -> None:
             item["display_name"] = thgov_license_title(item.get("name"), item.get("display_name"))
         except RuntimeError:  # outside a web request there is no page language: keep CKAN's title
             return
+
+
+def _index_thai_text(pkg_dict: dict[str, Any]) -> None:
+    """Titles CKAN leaves out of the index (it keeps slugs only) and GDC free text, as searchable words."""
+    try:
+        dataset = json.loads(pkg_dict.get("validated_data_dict") or pkg_dict.get("data_dict") or "{}")
+    except ValueError:
+        dataset = {}
+    organization = dataset.get("organization") or {}
+    if organization.get("title"):
+        pkg_dict["organization_title"] = organization["title"]
+    groups = [g.get("title") or g.get("name") for g in dataset.get("groups") or []]
+    if groups:
+        pkg_dict["groups_title"] = [g for g in groups if g]
+    gdc_text = [str(pkg_dict[name]) for name in GDC_TEXT_FIELDS if pkg_dict.get(name)]
+    if gdc_text:
+        pkg_dict["gdc_text"] = gdc_text
+
+
+def search_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Thai-aware query parameters for package_search, unless the caller chose its own.
+
+    edismax keeps CKAN's fielded queries (``tags:น้ำ``) working and, unlike the lucene parser,
+    reads stray Solr syntax in free text as words instead of failing. Phrase boosts for adjacent
+    words (pf, pf2) live in solrconfig.xml, as CKAN does not pass them through.
+    """
+    q = params.get("q")
+    if not isinstance(q, str) or not q.strip() or q.strip() in ("*:*", '""', "''"):
+        return params
+    if len(q) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(f"The search text is too long: at most {MAX_QUERY_LENGTH} characters")
+    if "{!" in q:
+        raise SearchQueryError("Local parameters ({!...}) are not allowed in the search text")
+    q = _tidy_query(q)
+    params.setdefault("defType", "edismax")
+    if params["defType"] == "edismax" and THAI.search(q) and ":" not in q:
+        q = _segment_thai(q, tk.config["solr_url"])
+    params["q"] = q
+    if params["defType"] == "edismax":
+        params.setdefault("qf", QUERY_FIELDS)
+        params.setdefault("mm", MINIMUM_MATCH)
+        params.setdefault("tie", "0.1")
+    return params
+
+
+def _tidy_query(q: str) -> str:
+    """Remove what only breaks a query: control characters and a dangling escape or operator."""
+    q = "".join(ch for ch in q if ch >= " " or ch in "\t\n")
+    q = q.strip()
+    while q.endswith("\\") or q[-1:] in ("+", "-", "!", "&", "|", "^", "~"):
+        q = q[:-1].rstrip()
+    if q.count('"') % 2:
+        q = q.replace('"', " ")
+    return q or "*:*"
+
+
+@functools.lru_cache(maxsize=2048)
+def _segment_thai(q: str, solr_url: str) -> str:
+    """Put spaces between the Thai words of a query, as Solr's own analyzer segments them.
+
+    To the query parser a Thai run is one word however many words it holds, so minimum match and
+    the term-centric matching across fields would not apply within it. The words come from the
+    schema's query analyzer (the /analysis/field handler), so query and index agree; only spaces
+    are added, the text is otherwise left as typed. If Solr cannot segment, the query goes as is.
+    """
+    try:
+        response = requests.get(
+            f"{solr_url}/analysis/field",
+            params={"analysis.fieldtype": "text", "analysis.query": q, "wt": "json"},
+            auth=_solr_auth(), timeout=5,
+        )
+        response.raise_for_status()
+        stages = response.json()["analysis"]["field_types"]["text"]["query"]
+        tokens = next(stages[i + 1] for i in range(0, len(stages), 2) if stages[i].endswith("Tokenizer"))
+    except (requests.RequestException, ValueError, KeyError, StopIteration, IndexError) as error:
+        log.warning("Thai query segmentation failed, searching unsegmented: %s", error)
+        return q
+    cuts = sorted({t["end"] for t in tokens if 0 < t["end"] < len(q)})
+    out, start = [], 0
+    for cut in cuts:
+        out.append(q[start:cut])
+        start = cut
+    out.append(q[start:])
+    joined = out[0]
+    for piece in out[1:]:
+        # A space only between two Thai letters the segmenter separated.
+        joined += (" " if THAI.match(joined[-1:]) and THAI.match(piece[:1]) else "") + piece
+    return joined
+
+
+def _solr_auth() -> tuple[str, str] | None:
+    user, password = tk.config.get("solr_user"), tk.config.get("solr_password")
+    return (user, password) if user and password else None
