@@ -167,7 +167,10 @@ def _tidy_query(q: str) -> str:
         q = q[:-1].rstrip()
     if q.count('"') % 2:
         q = q.replace('"', " ")
-    return q or "*:*"
+    for opening, closing in ("()", "[]", "{}"):
+        if q.count(opening) != q.count(closing):  # unbalanced: read as punctuation, not grouping
+            q = q.replace(opening, " ").replace(closing, " ")
+    return q.strip() or "*:*"
 
 
 @functools.lru_cache(maxsize=2048)
@@ -175,9 +178,10 @@ def _segment_thai(q: str, solr_url: str) -> str:
     """Put spaces between the Thai words of a query, as Solr's own analyzer segments them.
 
     To the query parser a Thai run is one word however many words it holds, so minimum match and
-    the term-centric matching across fields would not apply within it. The words come from the
-    schema's query analyzer (the /analysis/field handler), so query and index agree; only spaces
-    are added, the text is otherwise left as typed. If Solr cannot segment, the query goes as is.
+    matching each word in any field (solrconfig.xml sets sow=true) would not apply within it. The
+    words come from the schema's query analyzer (the /analysis/field handler), so query and index
+    agree. Stopwords are left out, or they would count as words that must match the exact-match
+    fields (name, tags). Otherwise the text stays as typed. If Solr cannot segment, it goes as is.
     """
     try:
         response = requests.get(
@@ -188,20 +192,24 @@ def _segment_thai(q: str, solr_url: str) -> str:
         response.raise_for_status()
         stages = response.json()["analysis"]["field_types"]["text"]["query"]
         tokens = next(stages[i + 1] for i in range(0, len(stages), 2) if stages[i].endswith("Tokenizer"))
+        kept = {t["start"] for t in stages[-1]}
     except (requests.RequestException, ValueError, KeyError, StopIteration, IndexError) as error:
         log.warning("Thai query segmentation failed, searching unsegmented: %s", error)
         return q
-    cuts = sorted({t["end"] for t in tokens if 0 < t["end"] < len(q)})
-    out, start = [], 0
-    for cut in cuts:
-        out.append(q[start:cut])
-        start = cut
-    out.append(q[start:])
-    joined = out[0]
-    for piece in out[1:]:
-        # A space only between two Thai letters the segmenter separated.
-        joined += (" " if THAI.match(joined[-1:]) and THAI.match(piece[:1]) else "") + piece
-    return joined
+    if not kept:  # only stopwords: let Solr search them rather than nothing
+        return q
+    pieces, position = [], 0
+    for token in sorted(tokens, key=lambda t: t["start"]):
+        start, end = token["start"], token["end"]
+        if start < position or end > len(q):
+            continue
+        pieces.append(q[position:start])
+        word = q[start:end]
+        thai = THAI.search(word) is not None
+        pieces.append(f" {word} " if thai and start in kept else (" " if thai else word))
+        position = end
+    pieces.append(q[position:])
+    return re.sub(r"\s+", " ", "".join(pieces)).strip() or q
 
 
 def _solr_auth() -> tuple[str, str] | None:
