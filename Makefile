@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run stop test bench
+.PHONY: run stop test bench bench-search
 
 run:
 	./deploy/bin/run
@@ -9,3 +9,9 @@ stop:
 
 test:
 	./deploy/bin/test $(ARGS)
+
+# Benchmarks. bench-search: Thai search relevance, ours against CKAN's stock schema (bench/README.md).
+bench: bench-search
+
+bench-search:
+	./deploy/bin/bench-search $(ARGS)

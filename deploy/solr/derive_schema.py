@@ -66,12 +66,17 @@ def thai_text_type(name: str, tokenizer: str) -> str:
 # keeps only the organization and group slugs), tags as words, and the GDC free-text fields.
 THAI_FIELDS = (
     '    <!-- ckanext-thgov: Thai-searchable copies (see ckanext/thgov/search.py). -->\n'
+    '    <field name="title_th_sort" type="thai_sort" indexed="true" stored="false" docValues="true"/>\n'
     '    <field name="organization_title" type="text" indexed="true" stored="false" multiValued="false"/>\n'
     '    <field name="groups_title" type="text" indexed="true" stored="false" multiValued="true"/>\n'
     '    <field name="tags_text" type="text" indexed="true" stored="false" multiValued="true"/>\n'
     '    <field name="gdc_text" type="text" indexed="true" stored="false" multiValued="true"/>\n'
 )
+# Titles in Thai dictionary order (the JRE's Thai collator: leading vowels เ แ โ ใ ไ do not decide
+# the order, the consonant does), for "sort by name"; CKAN's title_string sorts by code point.
+THAI_SORT_TYPE = '    <fieldType name="thai_sort" class="solr.CollationField" language="th" strength="secondary"/>\n'
 THAI_COPY_FIELDS = (
+    '<copyField source="title" dest="title_th_sort"/>\n'
     '<copyField source="tags" dest="tags_text"/>\n'
     '<copyField source="organization_title" dest="text"/>\n'
     '<copyField source="groups_title" dest="text"/>\n'
@@ -94,6 +99,7 @@ def add_thai_analysis(schema: str, tokenizer: str = "icu") -> str:
     """
     schema = _replace_field_type(schema, "text", thai_text_type("text", tokenizer))
     schema = _replace_field_type(schema, "text_general", thai_text_type("text_general", tokenizer))
+    schema = _insert_before(schema, "</types>", THAI_SORT_TYPE)
     schema = _insert_before(schema, '<dynamicField name="*" ', THAI_FIELDS)
     return _insert_before(schema, "</schema>", THAI_COPY_FIELDS)
 
@@ -101,6 +107,7 @@ def add_thai_analysis(schema: str, tokenizer: str = "icu") -> str:
 def stock_fields(schema: str) -> str:
     """CKAN's analysis unchanged; our extra index fields accepted but neither indexed nor searched."""
     fields = THAI_FIELDS.replace('type="text" indexed="true"', 'type="string" indexed="false"')
+    fields = "".join(line for line in fields.splitlines(keepends=True) if "title_th_sort" not in line)
     return _insert_before(schema, '<dynamicField name="*" ', fields)
 
 

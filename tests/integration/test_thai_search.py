@@ -22,6 +22,11 @@ TITLES = {
     "tourists-2558": ("นักท่องเที่ยวชาวต่างชาติ ประจำปี ๒๕๕๘", "สถิตินักท่องเที่ยว"),
     "crude-oil-imports": ("Crude Oil Imports by Country", "Monthly imports of crude oil, PM2.5 not included"),
     "pdf-broken-office": ("รายชื่อสาํนักงานเขต", "สาํนักงานเขตของกรุงเทพมหานคร"),
+    # For sorting by name: Thai order puts ก words with leading vowels (เ, ไ) before ข.
+    "sort-khanom": ("ขนมไทยพื้นบ้าน", "ขนม"),
+    "sort-ko": ("เกาะในทะเลอันดามัน", "เกาะ"),
+    "sort-kai": ("ไก่ชนพื้นเมือง", "ไก่"),
+    "sort-kafae": ("กาแฟอาราบิกา", "กาแฟ"),
 }
 
 
@@ -99,6 +104,12 @@ def test_words_typed_with_spaces_work_like_without(corpus) -> None:
 def test_latin_search_still_works(corpus) -> None:
     for q in ["crude oil", "CRUDE OIL", "import", "pm2.5", "crude-oil-imports"]:  # stemmed, case-folded, codes
         assert search(q)[:1] == ["crude-oil-imports"], q
+
+
+def test_sort_by_name_is_thai_dictionary_order(corpus) -> None:
+    result = helpers.call_action("package_search", q="name:sort-*", sort="title_string asc", rows=10)
+    order = [d["name"] for d in result["results"]]
+    assert set(order[:3]) == {"sort-ko", "sort-kai", "sort-kafae"} and order[3] == "sort-khanom", order
 
 
 def test_fielded_queries_keep_working(corpus) -> None:

@@ -31,13 +31,16 @@ GDC_TEXT_FIELDS = (
 
 # The query side of Thai search (issue 6). Fields are those of the derived schema
 # (deploy/solr/derive_schema.py), where text fields are segmented into Thai words. Titles and tags
-# weigh most; notes and the catch-all text let a word anywhere in the record match.
+# weigh most; notes and the catch-all text let a word anywhere in the record match. title_ngram
+# (CKAN's 2-10 character n-grams of the title) matches a word inside a longer dictionary word of
+# the title (ต่าง inside ต่างประเทศ), which segmentation keeps whole; its weight is low.
 QUERY_FIELDS = (
     "name^4 title^5 tags^3 tags_text^3 organization_title^2 groups^2 groups_title^2 res_name^1.5 "
-    "notes^1 res_description^0.5 gdc_text^0.5 text"
+    "notes^1 res_description^0.5 gdc_text^0.5 text title_ngram^0.2"
 )
-# Minimum match over the query's words (Thai ones as segmented, see _segment_thai): up to three
-# words all must match; longer queries may miss one word in four.
+# Minimum match over the query's words (Thai ones as segmented, see _segment_thai, and joined by
+# OR, see _words_for_minimum_match): up to three words all must match; longer queries may miss
+# one word in four.
 MINIMUM_MATCH = "3<-25%"
 THAI = re.compile(r"[\u0e00-\u0e7f]")
 # Longer queries are refused (400) rather than sent to Solr: no dataset title is this long and the
@@ -140,6 +143,9 @@ def search_params(params: dict[str, Any]) -> dict[str, Any]:
     reads stray Solr syntax in free text as words instead of failing. Phrase boosts for adjacent
     words (pf, pf2) live in solrconfig.xml, as CKAN does not pass them through.
     """
+    sort = params.get("sort")
+    if isinstance(sort, str) and "title_string" in sort:  # "name" order is Thai dictionary order
+        params["sort"] = sort.replace("title_string", "title_th_sort")
     q = params.get("q")
     if not isinstance(q, str) or not q.strip() or q.strip() in ("*:*", '""', "''"):
         return params
@@ -149,14 +155,32 @@ def search_params(params: dict[str, Any]) -> dict[str, Any]:
         raise SearchQueryError("Local parameters ({!...}) are not allowed in the search text")
     q = _tidy_query(q)
     params.setdefault("defType", "edismax")
-    if params["defType"] == "edismax" and THAI.search(q) and ":" not in q:
-        q = _segment_thai(q, tk.config["solr_url"])
+    if params["defType"] == "edismax" and ":" not in q:
+        if THAI.search(q):
+            q = _segment_thai(q, tk.config["solr_url"])
+        q = _words_for_minimum_match(q)
     params["q"] = q
     if params["defType"] == "edismax":
         params.setdefault("qf", QUERY_FIELDS)
         params.setdefault("mm", MINIMUM_MATCH)
         params.setdefault("tie", "0.1")
     return params
+
+
+PLAIN_WORD = re.compile(r"[\w\u0e00-\u0e7f.\-/]+")  # Thai vowel and tone marks are not \w
+OPERATORS = {"AND", "OR", "NOT", "&&", "||"}
+
+
+def _words_for_minimum_match(q: str) -> str:
+    """Join the words of a plain query with OR, so that minimum match decides how many must match.
+
+    CKAN sends q.op=AND, under which edismax makes every word required and ignores mm; words
+    joined by an explicit OR are optional and mm applies. Queries with operators, quotes, signs or
+    brackets are the user's own syntax and are left alone.
+    """
+    words = q.split()
+    plain = all(PLAIN_WORD.fullmatch(w) and w[0] not in "+-" and w not in OPERATORS for w in words)
+    return " OR ".join(words) if plain and len(words) > 1 else q
 
 
 def _tidy_query(q: str) -> str:
