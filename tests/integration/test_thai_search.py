@@ -97,6 +97,12 @@ def test_all_words_adjacent_rank_first(corpus) -> None:
     assert "electricity-only" not in results  # one word of four is not enough
 
 
+def test_a_long_query_may_miss_one_word_in_four(corpus) -> None:
+    # Six words (ปริมาณ ใช้ ไฟฟ้า ราย เดือน ประเทศ); the title lacks ประเทศ and is still found first.
+    results = search("ปริมาณการใช้ไฟฟ้ารายเดือนของประเทศ")
+    assert results[:1] == ["electricity-monthly"] and "electricity-only" not in results
+
+
 def test_words_typed_with_spaces_work_like_without(corpus) -> None:
     assert search("ประชากร จังหวัด")[0] == search("ประชากรจังหวัด")[0] == "population-by-province"
 

@@ -1,4 +1,4 @@
-"""Search facets of the GDC schema and what is indexed for them."""
+"""Search: facets of the GDC schema, Thai text for the index, and Thai-aware query parameters."""
 
 from __future__ import annotations
 
