@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run stop test attack bench bench-validation
+.PHONY: run stop test attack bench bench-validation bench-search
 
 run:
 	./deploy/bin/run
@@ -16,7 +16,12 @@ attack:
 		./deploy/bin/test tests/attack $(ARGS)
 
 # Benchmarks: each runs the peer it is compared with in the same run (see bench/README.md).
-bench: bench-validation
+bench: bench-validation bench-search
 
+# Validation: thgov_validators against stock frictionless on generated Thai CSV and XLSX.
 bench-validation:
 	./deploy/bin/bench validation $(ARGS)
+
+# Thai search relevance: our configset against CKAN's stock schema on real data.go.th records.
+bench-search:
+	./deploy/bin/bench-search $(ARGS)

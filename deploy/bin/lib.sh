@@ -209,15 +209,28 @@ build_solr() {
 }
 
 prepare_solr_home() {
-    local home="$RUN/solr/home" conf="$RUN/solr/home/configsets/thgov/conf" core
-    mkdir -p "$conf" "$home/lib"
+    local home="$RUN/solr/home" core configset
+    mkdir -p "$home/lib"
     cp "$ROOT/deploy/solr/solr.xml" "$home/solr.xml"
-    cp "$ROOT/deploy/solr/configset/conf/"* "$conf/"
-    "$VENV/bin/python" "$ROOT/deploy/solr/derive_schema.py" "$conf/schema.xml"
-    for core in ckan ckan_test; do
+    # thgov: the portal's configset. The other two exist for the relevance benchmark
+    # (bench/search_relevance.py): CKAN's stock text analysis, and Lucene's Thai tokenizer
+    # instead of ICU's, each derived the same way so only the analysis differs.
+    write_configset thgov
+    write_configset thgov-stock --stock
+    write_configset thgov-thaitok --tokenizer thai
+    for core in ckan:thgov ckan_test:thgov bench:thgov bench_stock:thgov-stock bench_thaitok:thgov-thaitok; do
+        configset="${core#*:}"; core="${core%%:*}"
         mkdir -p "$home/cores/$core"
-        printf 'name=%s\nconfigSet=thgov\n' "$core" >"$home/cores/$core/core.properties"
+        printf 'name=%s\nconfigSet=%s\n' "$core" "$configset" >"$home/cores/$core/core.properties"
     done
+    printf 'thgov.pf=\nthgov.pf2=\n' >>"$home/cores/bench_stock/core.properties"
+}
+
+write_configset() {
+    local conf="$RUN/solr/home/configsets/$1/conf"; shift
+    mkdir -p "$conf"
+    cp "$ROOT/deploy/solr/configset/conf/"* "$conf/"
+    "$VENV/bin/python" "$ROOT/deploy/solr/derive_schema.py" "$@" "$conf/schema.xml"
 }
 
 # True when Solr answers; fails fast (exit) when its JVM has died, instead of waiting out the timeout.

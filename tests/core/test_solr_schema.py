@@ -36,3 +36,34 @@ def test_a_schema_without_the_ckan_marker_is_refused() -> None:
     derive = _derive_module()
     with pytest.raises(SystemExit):
         derive.derive('<?xml version="1.0"?><schema name="other" version="1.6"/>', "x.xml")
+
+
+def _text_analyzer(root: ET.Element, type_name: str) -> list[str]:
+    field_type = next(t for t in root.iter("fieldType") if t.get("name") == type_name)
+    return [(e.get("name") or e.get("class")) for e in field_type.iter() if e.tag in ("charFilter", "tokenizer", "filter")]
+
+
+@pytest.mark.parametrize("tokenizer", ["icu", "thai"])
+def test_text_types_segment_thai_words(tmp_path: Path, tokenizer: str) -> None:
+    derive = _derive_module()
+    out = tmp_path / "schema.xml"
+    assert derive.main(["derive_schema.py", "--tokenizer", tokenizer, str(out)]) == 0
+    root = ET.parse(out).getroot()
+    for type_name in ("text", "text_general"):
+        chain = _text_analyzer(root, type_name)
+        assert chain[chain.index(tokenizer) + 1] == "stop"  # stopwords before NFKC folding changes SARA AM
+        assert {"mapping", "icuNormalizer2", "porterStem"} <= set(chain)
+    fields = {f.get("name"): f for f in root.iter("field")}
+    assert fields["organization_title"].get("type") == "text"
+    assert ("tags", "tags_text") in {(c.get("source"), c.get("dest")) for c in root.iter("copyField")}
+    conf = REPO_ROOT / "deploy/solr/configset/conf"
+    assert (conf / "stopwords-th.txt").is_file() and (conf / "mapping-thai.txt").is_file()
+
+
+def test_stock_option_keeps_ckan_text_analysis(tmp_path: Path) -> None:
+    derive = _derive_module()
+    out = tmp_path / "schema.xml"
+    assert derive.main(["derive_schema.py", "--stock", str(out)]) == 0
+    root = ET.parse(out).getroot()
+    assert _text_analyzer(root, "text")[0] == "solr.WhitespaceTokenizerFactory"
+    assert {f.get("name"): f.get("indexed") for f in root.iter("field")}["organization_title"] == "false"

@@ -271,3 +271,7 @@ def reconcile(package_id: str, actor: str | None, th_reason: str, en_reason: str
             return
     record_changes(package_id, actor, bilingual(th_reason, en_reason))
     model.repo.commit()
+    # The write may have bypassed the index (CKAN's package_owner_org_update does not reindex): a
+    # private dataset moved to another organization would keep the old organization's permission
+    # label in Solr, and that organization's members would still find it in search.
+    reindex(package_id)

@@ -71,6 +71,9 @@ class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
         disclosure.record_changes(pkg_dict["id"], context.get("user"))
         validation.note_changes(pkg_dict["id"])
 
+    def before_dataset_search(self, search_params: dict[str, Any]) -> dict[str, Any]:
+        return search.search_params(search_params)
+
     def after_dataset_search(self, search_results: dict[str, Any], search_params: dict[str, Any]) -> dict[str, Any]:
         return search.label_facet_items(search_results)
 

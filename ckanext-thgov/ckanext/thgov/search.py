@@ -1,13 +1,21 @@
-"""Search facets of the GDC schema and what is indexed for them."""
+"""Search: facets of the GDC schema, Thai text for the index, and Thai-aware query parameters."""
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
+import re
 from typing import Any
 
+import requests
+
 import ckan.plugins.toolkit as tk
+from ckan.lib.search import SearchQueryError
 
 from ckanext.thgov.helpers import thgov_license_title
+
+log = logging.getLogger(__name__)
 
 # GDC choice fields offered as facets, in the order the search page shows them.
 GDC_FACETS = ("data_type", "data_category", "data_classification", "update_frequency_unit", "geo_coverage")
@@ -17,6 +25,29 @@ CORE_FACETS = ("organization", "groups", "tags", "res_format", "license_id")
 VALIDATION_FACET = "res_extras_validation_status"
 # Multiple-choice fields are stored as JSON lists; Solr gets one value per entry under thgov_<name>.
 MULTI_CHOICE_FIELDS = ("objective", "data_format", "data_language", "disaggregate")
+# GDC free-text fields, searched as Thai words through the gdc_text field (and the catch-all text).
+GDC_TEXT_FIELDS = (
+    "data_source", "objective_other", "data_type_other", "accessible_condition", "unit_of_measure",
+    "calculation_method", "standard", "data_support_other", "data_collect_other", "disaggregate_other",
+)
+
+# The query side of Thai search (issue 6). Fields are those of the derived schema
+# (deploy/solr/derive_schema.py), where text fields are segmented into Thai words. Titles and tags
+# weigh most; notes and the catch-all text let a word anywhere in the record match. title_ngram
+# (CKAN's 2-10 character n-grams of the title) matches a word inside a longer dictionary word of
+# the title (ต่าง inside ต่างประเทศ), which segmentation keeps whole; its weight is low.
+QUERY_FIELDS = (
+    "name^4 title^5 tags^3 tags_text^3 organization_title^2 groups^2 groups_title^2 res_name^1.5 "
+    "notes^1 res_description^0.5 gdc_text^0.5 text title_ngram^0.2"
+)
+# Minimum match over the query's words (Thai ones as segmented, see _segment_thai, and joined by
+# OR, see _words_for_minimum_match): up to three words all must match; longer queries may miss
+# one word in four.
+MINIMUM_MATCH = "3<-25%"
+THAI = re.compile(r"[\u0e00-\u0e7f]")
+# Longer queries are refused (400) rather than sent to Solr: no dataset title is this long and the
+# boolean query would exceed Solr's clause limit.
+MAX_QUERY_LENGTH = 500
 
 
 def _schema_fields() -> dict[str, dict[str, Any]]:
@@ -52,6 +83,7 @@ def dataset_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    _index_thai_text(pkg_dict)
     for name in MULTI_CHOICE_FIELDS:
         raw = pkg_dict.get(name)
         if not raw:
@@ -88,3 +120,125 @@ def _label_licences(facet: dict[str, Any] | None) -> None:
             item["display_name"] = thgov_license_title(item.get("name"), item.get("display_name"))
         except RuntimeError:  # outside a web request there is no page language: keep CKAN's title
             return
+
+
+def _index_thai_text(pkg_dict: dict[str, Any]) -> None:
+    """Titles CKAN leaves out of the index (it keeps slugs only) and GDC free text, as searchable words."""
+    try:
+        dataset = json.loads(pkg_dict.get("validated_data_dict") or pkg_dict.get("data_dict") or "{}")
+    except ValueError:
+        dataset = {}
+    organization = dataset.get("organization") or {}
+    if organization.get("title"):
+        pkg_dict["organization_title"] = organization["title"]
+    groups = [g.get("title") or g.get("name") for g in dataset.get("groups") or []]
+    if groups:
+        pkg_dict["groups_title"] = [g for g in groups if g]
+    gdc_text = [str(pkg_dict[name]) for name in GDC_TEXT_FIELDS if pkg_dict.get(name)]
+    if gdc_text:
+        pkg_dict["gdc_text"] = gdc_text
+
+
+def search_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Thai-aware query parameters for package_search, unless the caller chose its own.
+
+    edismax keeps CKAN's fielded queries (``tags:น้ำ``) working and, unlike the lucene parser,
+    reads stray Solr syntax in free text as words instead of failing. Phrase boosts for adjacent
+    words (pf, pf2) live in solrconfig.xml, as CKAN does not pass them through.
+    """
+    sort = params.get("sort")
+    if isinstance(sort, str) and "title_string" in sort:  # "name" order is Thai dictionary order
+        params["sort"] = sort.replace("title_string", "title_th_sort")
+    q = params.get("q")
+    if not isinstance(q, str) or not q.strip() or q.strip() in ("*:*", '""', "''"):
+        return params
+    if len(q) > MAX_QUERY_LENGTH:
+        raise SearchQueryError(f"The search text is too long: at most {MAX_QUERY_LENGTH} characters")
+    if "{!" in q:
+        raise SearchQueryError("Local parameters ({!...}) are not allowed in the search text")
+    q = _tidy_query(q)
+    params.setdefault("defType", "edismax")
+    if params["defType"] == "edismax" and ":" not in q:
+        if THAI.search(q):
+            q = _segment_thai(q, tk.config["solr_url"])
+        q = _words_for_minimum_match(q)
+    params["q"] = q
+    if params["defType"] == "edismax":
+        params.setdefault("qf", QUERY_FIELDS)
+        params.setdefault("mm", MINIMUM_MATCH)
+        params.setdefault("tie", "0.1")
+    return params
+
+
+PLAIN_WORD = re.compile(r"[\w\u0e00-\u0e7f.\-/]+")  # Thai vowel and tone marks are not \w
+OPERATORS = {"AND", "OR", "NOT", "&&", "||"}
+
+
+def _words_for_minimum_match(q: str) -> str:
+    """Join the words of a plain query with OR, so that minimum match decides how many must match.
+
+    CKAN sends q.op=AND, under which edismax makes every word required and ignores mm; words
+    joined by an explicit OR are optional and mm applies. Queries with operators, quotes, signs or
+    brackets are the user's own syntax and are left alone.
+    """
+    words = q.split()
+    plain = all(PLAIN_WORD.fullmatch(w) and w[0] not in "+-" and w not in OPERATORS for w in words)
+    return " OR ".join(words) if plain and len(words) > 1 else q
+
+
+def _tidy_query(q: str) -> str:
+    """Remove what only breaks a query: control characters and a dangling escape or operator."""
+    q = "".join(ch for ch in q if ch >= " " or ch in "\t\n")
+    q = q.strip()
+    while q.endswith("\\") or q[-1:] in ("+", "-", "!", "&", "|", "^", "~"):
+        q = q[:-1].rstrip()
+    if q.count('"') % 2:
+        q = q.replace('"', " ")
+    for opening, closing in ("()", "[]", "{}"):
+        if q.count(opening) != q.count(closing):  # unbalanced: read as punctuation, not grouping
+            q = q.replace(opening, " ").replace(closing, " ")
+    return q.strip() or "*:*"
+
+
+@functools.lru_cache(maxsize=2048)
+def _segment_thai(q: str, solr_url: str) -> str:
+    """Put spaces between the Thai words of a query, as Solr's own analyzer segments them.
+
+    To the query parser a Thai run is one word however many words it holds, so minimum match and
+    matching each word in any field (solrconfig.xml sets sow=true) would not apply within it. The
+    words come from the schema's query analyzer (the /analysis/field handler), so query and index
+    agree. Stopwords are left out, or they would count as words that must match the exact-match
+    fields (name, tags). Otherwise the text stays as typed. If Solr cannot segment, it goes as is.
+    """
+    try:
+        response = requests.get(
+            f"{solr_url}/analysis/field",
+            params={"analysis.fieldtype": "text", "analysis.query": q, "wt": "json"},
+            auth=_solr_auth(), timeout=5,
+        )
+        response.raise_for_status()
+        stages = response.json()["analysis"]["field_types"]["text"]["query"]
+        tokens = next(stages[i + 1] for i in range(0, len(stages), 2) if stages[i].endswith("Tokenizer"))
+        kept = {t["start"] for t in stages[-1]}
+    except (requests.RequestException, ValueError, KeyError, StopIteration, IndexError) as error:
+        log.warning("Thai query segmentation failed, searching unsegmented: %s", error)
+        return q
+    if not kept:  # only stopwords: let Solr search them rather than nothing
+        return q
+    pieces, position = [], 0
+    for token in sorted(tokens, key=lambda t: t["start"]):
+        start, end = token["start"], token["end"]
+        if start < position or end > len(q):
+            continue
+        pieces.append(q[position:start])
+        word = q[start:end]
+        thai = THAI.search(word) is not None
+        pieces.append(f" {word} " if thai and start in kept else (" " if thai else word))
+        position = end
+    pieces.append(q[position:])
+    return re.sub(r"\s+", " ", "".join(pieces)).strip() or q
+
+
+def _solr_auth() -> tuple[str, str] | None:
+    user, password = tk.config.get("solr_user"), tk.config.get("solr_password")
+    return (user, password) if user and password else None

@@ -215,15 +215,13 @@ def bulk_update_public(up_func: Action, context: Context, data_dict: DataDict) -
 def package_owner_org_update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
     """An approval belongs to the organization it was given in: moving a public dataset demotes it.
 
-    CKAN's action does not reindex the dataset, so search would keep the old organization's
-    permission labels and show a private dataset to the members of the organization it left.
+    CKAN's action does not reindex the dataset; reconcile does (see disclosure.reconcile).
     """
     result = up_func(context, data_dict)
     if not context.get("defer_commit"):  # inside package_update the gate decides and CKAN reindexes
         package = model.Package.get(tk.get_or_bust(data_dict, "id"))
         if package is not None:
             disclosure.reconcile(package.id, context.get("user"), "ย้ายหน่วยงาน", "organization changed")
-            disclosure.reindex(package.id)
     return result
 
 

@@ -1,0 +1,29 @@
+"""Issue 6: a Thai word typed in the search page finds the datasets whose titles hold it inside."""
+
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as ec
+from selenium.webdriver.support.ui import WebDriverWait
+
+pytestmark = pytest.mark.browser
+
+POPULATION = "จำนวนประชากรตามทะเบียนราษฎร"  # a demo title; ประชากร sits inside it, unspaced
+
+
+def test_a_thai_word_typed_in_the_search_page_finds_it_inside_a_title(portal, browser, screenshots) -> None:
+    browser.get(portal + "/dataset/")
+    box = WebDriverWait(browser, 30).until(ec.presence_of_element_located((By.CSS_SELECTOR, "input[name=q]")))
+    box.clear()
+    box.send_keys("ประชากร", Keys.ENTER)
+    WebDriverWait(browser, 30).until(ec.url_contains("q="))
+    titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".dataset-list .dataset-heading a")]
+    browser.save_screenshot(str(screenshots / "thai_search_prachakorn.png"))
+    assert titles and POPULATION in titles[0], titles
+
+    browser.get(portal + "/dataset/?q=ห้องปฏิบัติการ")  # two COVID-19 laboratory datasets, word mid-title
+    titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".dataset-list .dataset-heading a")]
+    browser.save_screenshot(str(screenshots / "thai_search_laboratory.png"))
+    assert len(titles) == 2 and all("ห้องปฏิบัติการ" in t for t in titles), titles

@@ -1,0 +1,174 @@
+"""Issue 6: Thai words are found inside Thai text, on the real Solr with the derived schema.
+
+One module-scoped corpus (created once, published through the approval workflow) serves every
+search test, so the module stays fast.
+"""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+import ckan.plugins
+import ckan.plugins.toolkit as tk
+from ckan.tests import factories, helpers
+
+TITLES = {
+    "population-by-province": ("จำนวนประชากรแยกตามจังหวัด", "สถิติจำนวนประชากรจากการทะเบียนราษฎร"),
+    "electricity-monthly": ("ปริมาณการใช้ไฟฟ้ารายเดือน", "การใช้ไฟฟ้าของผู้ใช้ไฟแต่ละประเภท"),
+    # Both words of "การใช้ไฟฟ้ารายเดือน" are here, but far apart: it must rank after the title above.
+    "energy-report": ("รายงานพลังงานประจำปี", "ข้อมูลรายเดือนของการผลิต และการใช้น้ำมัน ก๊าซ และไฟฟ้า"),
+    "electricity-only": ("ที่ตั้งสถานีไฟฟ้าย่อย", "ตำแหน่งสถานีไฟฟ้า"),
+    "tourists-2558": ("นักท่องเที่ยวชาวต่างชาติ ประจำปี ๒๕๕๘", "สถิตินักท่องเที่ยว"),
+    "crude-oil-imports": ("Crude Oil Imports by Country", "Monthly imports of crude oil, PM2.5 not included"),
+    "pdf-broken-office": ("รายชื่อสาํนักงานเขต", "สาํนักงานเขตของกรุงเทพมหานคร"),
+    # For sorting by name: Thai order puts ก words with leading vowels (เ, ไ) before ข.
+    "sort-khanom": ("ขนมไทยพื้นบ้าน", "ขนม"),
+    "sort-ko": ("เกาะในทะเลอันดามัน", "เกาะ"),
+    "sort-kai": ("ไก่ชนพื้นเมือง", "ไก่"),
+    "sort-kafae": ("กาแฟอาราบิกา", "กาแฟ"),
+}
+
+
+pytestmark = pytest.mark.usefixtures("with_plugins")
+
+
+@pytest.fixture(scope="module")
+def corpus(reset_db, migrate_db_for, reset_index):
+    """Published Thai datasets, plus one private dataset with a distinctive word."""
+    ckan.plugins.load_all()  # with_plugins is per test; this fixture is set up once for the module
+    try:
+        reset_db()
+        migrate_db_for("activity")
+        migrate_db_for("thgov")
+        reset_index()
+        return _create_corpus()
+    finally:
+        ckan.plugins.unload_all()
+
+
+def _create_corpus() -> dict:
+    from tests.conftest import GDC_REQUIRED
+
+    approver = factories.Sysadmin()
+    org = factories.Organization(title="สำนักงานสถิติแห่งชาติ")
+    for name, (title, notes) in TITLES.items():
+        dataset = factories.Dataset(name=name, title=title, owner_org=org["id"], **dict(GDC_REQUIRED, notes=notes))
+        helpers.call_action("thgov_publication_approve", {"user": approver["name"]}, id=dataset["id"])
+    factories.Dataset(name="private-draft", title="ทะเบียนผู้ป่วยลับเฉพาะ", owner_org=org["id"],
+                      **dict(GDC_REQUIRED, notes="ผู้ป่วยลับเฉพาะ"))
+    return org
+
+
+def search(q: str, user: str = "") -> list[str]:
+    result = helpers.call_action("package_search", {"user": user, "ignore_auth": False}, q=q, rows=20)
+    return [d["name"] for d in result["results"]]
+
+
+# Loops rather than parametrize: each test pays for loading the plugins (with_plugins), about a second.
+FOUND_INSIDE = [
+    ("ประชากร", "population-by-province"),
+    ("จังหวัด", "population-by-province"),
+    ("ไฟฟ้า", "electricity-monthly"),
+    ("นักท่องเที่ยว", "tourists-2558"),
+    ("2558", "tourists-2558"),             # Thai digits in the title are indexed as Arabic ones
+    ("สำนักงานเขต", "pdf-broken-office"),   # SARA AM split by PDF extraction is rejoined
+    ("สถิติแห่งชาติ", "population-by-province"),  # a word of the organization's title
+]
+
+
+def test_a_thai_word_inside_thai_text_is_found(corpus) -> None:
+    missed = [(word, expected) for word, expected in FOUND_INSIDE if expected not in search(word)]
+    assert not missed
+
+
+def test_the_stock_schema_would_not_find_it(corpus) -> None:
+    """Guards the premise: the whole title is not one token any more."""
+    solr = tk.config["solr_url"]
+    tokens = requests.get(f"{solr}/analysis/field", timeout=10, params={
+        "analysis.fieldtype": "text", "analysis.fieldvalue": "จำนวนประชากรแยกตามจังหวัด", "wt": "json",
+    }).json()["analysis"]["field_types"]["text"]["index"][-1]
+    assert [t["text"] for t in tokens] == ["จํานวน", "ประชากร", "แยก", "จังหวัด"]  # ตาม is a stopword
+
+
+def test_all_words_adjacent_rank_first(corpus) -> None:
+    results = search("การใช้ไฟฟ้ารายเดือน")
+    assert results[:2] == ["electricity-monthly", "energy-report"]
+    assert "electricity-only" not in results  # one word of four is not enough
+
+
+def test_a_long_query_may_miss_one_word_in_four(corpus) -> None:
+    # Six words (ปริมาณ ใช้ ไฟฟ้า ราย เดือน ประเทศ); the title lacks ประเทศ and is still found first.
+    results = search("ปริมาณการใช้ไฟฟ้ารายเดือนของประเทศ")
+    assert results[:1] == ["electricity-monthly"] and "electricity-only" not in results
+
+
+def test_words_typed_with_spaces_work_like_without(corpus) -> None:
+    assert search("ประชากร จังหวัด")[0] == search("ประชากรจังหวัด")[0] == "population-by-province"
+
+
+def test_latin_search_still_works(corpus) -> None:
+    for q in ["crude oil", "CRUDE OIL", "import", "pm2.5", "crude-oil-imports"]:  # stemmed, case-folded, codes
+        assert search(q)[:1] == ["crude-oil-imports"], q
+
+
+def test_sort_by_name_is_thai_dictionary_order(corpus) -> None:
+    result = helpers.call_action("package_search", q="name:sort-*", sort="title_string asc", rows=10)
+    order = [d["name"] for d in result["results"]]
+    assert set(order[:3]) == {"sort-ko", "sort-kai", "sort-kafae"} and order[3] == "sort-khanom", order
+
+
+def test_fielded_queries_keep_working(corpus) -> None:
+    assert search("name:electricity-monthly") == ["electricity-monthly"]
+
+
+BAD_QUERIES = [
+    "ประชากร:", "(ประชากร", "ประชากร)", '"ประชากร', "ประชากร\\", "*ประชากร*", "ประชากร*", "a:b:c",
+    "title:(", "[1 TO", "ไฟฟ้า && || !", "ประชากร^", "~ประชากร", "ประชากร 🙂", "🙂", "ไฟฟ้าElectricity",
+    "ข้อมูล\x00ประชากร", "/ประชากร/",
+]
+
+
+def test_bad_query_syntax_gives_results_not_errors(corpus) -> None:
+    for q in BAD_QUERIES:
+        search(q)  # no exception: results, possibly none
+    assert "population-by-province" in search("(ประชากร")
+
+
+def test_bad_query_syntax_in_the_api_and_search_page_never_500(app, corpus) -> None:
+    for q in ["(ประชากร", "ประชากร\\", '"', "title:(", "{!lucene}ประชากร", "ก" * 600]:
+        api = app.get("/api/3/action/package_search", query_string={"q": q}, status=None)
+        page = app.get("/dataset/", query_string={"q": q}, status=None)
+        assert api.status_code in (200, 400), (q, api.status_code)
+        assert page.status_code in (200, 400), (q, page.status_code)
+
+
+def test_a_very_long_query_is_a_clear_400(app, corpus) -> None:
+    response = app.get("/api/3/action/package_search", query_string={"q": "ประชากร " * 100}, status=400)
+    assert "too long" in response.json["error"]["message"]
+
+
+def test_private_datasets_never_appear_to_anonymous_users(corpus) -> None:
+    for q in ["ผู้ป่วย", "ลับเฉพาะ", "ทะเบียนผู้ป่วยลับเฉพาะ", "name:private-draft", "*:*", ""]:
+        assert "private-draft" not in search(q)
+    sysadmin = factories.Sysadmin()
+    result = helpers.call_action("package_search", {"user": sysadmin["name"]}, q="ผู้ป่วย", include_private=True)
+    assert [d["name"] for d in result["results"]] == ["private-draft"]
+
+
+def test_a_private_dataset_moved_to_another_organization_leaves_the_old_ones_search(corpus) -> None:
+    from tests.conftest import GDC_REQUIRED
+
+    member = factories.User()
+    old = factories.Organization(users=[{"name": member["name"], "capacity": "member"}])
+    new = factories.Organization()
+    dataset = factories.Dataset(name="moved-draft", title="ทะเบียนย้ายหน่วยงาน", owner_org=old["id"], **GDC_REQUIRED)
+
+    def seen_by_member() -> bool:
+        return "moved-draft" in search("ทะเบียนย้ายหน่วยงาน", member["name"]) + [
+            d["name"] for d in helpers.call_action("package_search", {"user": member["name"], "ignore_auth": False},
+                                                   q="*:*", include_private=True, rows=100)["results"]]
+
+    assert seen_by_member()
+    helpers.call_action("package_owner_org_update", id=dataset["id"], organization_id=new["id"])
+    assert not seen_by_member()
