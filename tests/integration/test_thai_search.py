@@ -154,21 +154,3 @@ def test_private_datasets_never_appear_to_anonymous_users(corpus) -> None:
     sysadmin = factories.Sysadmin()
     result = helpers.call_action("package_search", {"user": sysadmin["name"]}, q="ผู้ป่วย", include_private=True)
     assert [d["name"] for d in result["results"]] == ["private-draft"]
-
-
-def test_a_private_dataset_moved_to_another_organization_leaves_the_old_ones_search(corpus) -> None:
-    from tests.conftest import GDC_REQUIRED
-
-    member = factories.User()
-    old = factories.Organization(users=[{"name": member["name"], "capacity": "member"}])
-    new = factories.Organization()
-    dataset = factories.Dataset(name="moved-draft", title="ทะเบียนย้ายหน่วยงาน", owner_org=old["id"], **GDC_REQUIRED)
-
-    def seen_by_member() -> bool:
-        return "moved-draft" in search("ทะเบียนย้ายหน่วยงาน", member["name"]) + [
-            d["name"] for d in helpers.call_action("package_search", {"user": member["name"], "ignore_auth": False},
-                                                   q="*:*", include_private=True, rows=100)["results"]]
-
-    assert seen_by_member()
-    helpers.call_action("package_owner_org_update", id=dataset["id"], organization_id=new["id"])
-    assert not seen_by_member()
