@@ -226,6 +226,11 @@ prepare_solr_home() {
     printf 'thgov.pf=\nthgov.pf2=\n' >>"$home/cores/bench_stock/core.properties"
 }
 
+solr_home_digest() {
+    find "$RUN/solr/home" \( -name '*.xml' -o -name '*.txt' -o -name 'core.properties' \) -type f -print0 2>/dev/null \
+        | sort -z | xargs -0 -r sha256sum | sha256sum
+}
+
 write_configset() {
     local conf="$RUN/solr/home/configsets/$1/conf"; shift
     mkdir -p "$conf"
@@ -245,7 +250,18 @@ start_solr() {
     local dir="$RUN/solr" log="$RUN/solr/solr.log"
     mkdir -p "$dir"
     build_solr
-    if pid_alive "$dir/solr.pid" && solr_answers; then say "Solr already running on 127.0.0.1:$SOLR_PORT"; return; fi
+    if pid_alive "$dir/solr.pid" && solr_answers; then
+        # A running Solr keeps the schema it started with: restart it when the configsets changed.
+        local before; before="$(solr_home_digest)"
+        prepare_solr_home
+        if [ "$before" = "$(solr_home_digest)" ]; then say "Solr already running on 127.0.0.1:$SOLR_PORT"; return; fi
+        # Lucene refuses documents whose fields changed type under existing segments, so the
+        # indexes start empty; `make run` then rebuilds the portal's index from the database.
+        say "The Solr configuration changed: restarting Solr with empty indexes"
+        stop_pidfile "$dir/solr.pid"
+        rm -rf "$dir/data"
+        SOLR_INDEX_EMPTIED=1
+    fi
     stop_pidfile "$dir/solr.pid"
     require_free_port "$SOLR_PORT" Solr THGOV_SOLR_PORT
     prepare_solr_home

@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 import requests
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.select import Select
@@ -217,7 +218,11 @@ def _start_new_dataset(browser, portal, prefix: str = "") -> None:
 
 
 def _wait_for_path(browser, pattern: str) -> None:
-    WebDriverWait(browser, WAIT).until(lambda b: re.search(pattern, b.current_url))
+    try:
+        WebDriverWait(browser, WAIT).until(lambda b: re.search(pattern, b.current_url))
+    except TimeoutException:
+        errors = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".error-explanation, .error-block")]
+        raise AssertionError(f"still on {browser.current_url}, not {pattern}; errors shown: {errors}") from None
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.code for c in CASES])
