@@ -132,9 +132,16 @@ def validate_resource(resource_id: str) -> str:
         model.Session.rollback()
         _finish(resource_id, "error", source, message=f"ตรวจสอบไม่สำเร็จ / Validation crashed: {error}")
         raise
-    status = "success" if report.get("valid") else "failure"
-    _finish(resource_id, status, source, report=report)
-    return status
+    _finish(resource_id, outcome(report), source, report=report)
+    return outcome(report)
+
+
+def outcome(report: dict[str, Any]) -> str:
+    """failure blocks publication: frictionless's errors, or personal data. Thai quality findings
+    (an unknown province, a BE/CE mix, Thai digits) are listed in the report but do not block."""
+    summary = report.get("thgov") or {}
+    standard_valid = summary.get("standard_valid", report.get("valid"))
+    return "success" if standard_valid and not summary.get("personal_data_found") else "failure"
 
 
 def _validate(resource: model.Resource) -> dict[str, Any]:
