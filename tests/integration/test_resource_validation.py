@@ -152,8 +152,11 @@ def test_validate_again_and_the_report_page(app, agency, gdc_fields, create_with
 def test_validation_status_is_a_facet(agency, gdc_fields, create_with_upload):
     dataset = dataset_of(agency, gdc_fields)
     upload(create_with_upload, agency, dataset, b"a,b\n1,2\n", "ok.csv", format="CSV")
+    other = dataset_of(agency, gdc_fields, name="other")
+    upload(create_with_upload, agency, other, "ชื่อ,เลขประจำตัวประชาชน\nสมชาย,1101700203450\n".encode(),
+           "people.csv", format="CSV")
     run_worker()
     result = helpers.call_action("package_search", {"ignore_auth": True}, include_private=True,
-                                 **{"facet.field": '["res_extras_validation_status"]'})
-    items = {i["name"]: i["count"] for i in result["search_facets"]["res_extras_validation_status"]["items"]}
-    assert items == {"success": 1}
+                                 **{"facet.field": '["thgov_validation_status"]'})
+    items = {i["name"]: i["count"] for i in result["search_facets"]["thgov_validation_status"]["items"]}
+    assert items == {"success": 1, "failure": 1}  # whole words: the statuses are not stemmed

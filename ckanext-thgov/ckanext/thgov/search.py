@@ -21,8 +21,9 @@ log = logging.getLogger(__name__)
 GDC_FACETS = ("data_type", "data_category", "data_classification", "update_frequency_unit", "geo_coverage")
 # CKAN's own facets kept after ours (their titles come from CKAN's catalogue).
 CORE_FACETS = ("organization", "groups", "tags", "res_format", "license_id")
-# Resource extras are indexed by CKAN as res_extras_<name>, one value per resource.
-VALIDATION_FACET = "res_extras_validation_status"
+# CKAN indexes resource extras as res_extras_<name> in an analysed (stemmed) text field, so the
+# statuses are copied into a plain string field for the facet.
+VALIDATION_FACET = "thgov_validation_status"
 # Multiple-choice fields are stored as JSON lists; Solr gets one value per entry under thgov_<name>.
 MULTI_CHOICE_FIELDS = ("objective", "data_format", "data_language", "disaggregate")
 # GDC free-text fields, searched as Thai words through the gdc_text field (and the catch-all text).
@@ -83,6 +84,8 @@ def dataset_facets(facets_dict: dict[str, Any]) -> dict[str, Any]:
 
 
 def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    statuses = pkg_dict.get("res_extras_validation_status") or []
+    pkg_dict[VALIDATION_FACET] = [str(v) for v in (statuses if isinstance(statuses, list) else [statuses]) if v]
     _index_thai_text(pkg_dict)
     for name in MULTI_CHOICE_FIELDS:
         raw = pkg_dict.get(name)
