@@ -40,6 +40,19 @@ def _allowed(action: str, data: dict[str, Any]) -> bool:
         return False
 
 
+def _post(action: str, data: dict[str, Any], back: str, not_found: str) -> Any:
+    """Runs a form's action: its result, or the response for a refusal (errors flashed on the way back)."""
+    try:
+        return tk.get_action(action)(_context(), data)
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Unauthorized to update dataset"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, not_found)
+    except tk.ValidationError as error:
+        _flash_errors(error)
+        return tk.redirect_to(back)
+
+
 @publication.route("/dataset/<id>/publication")
 def show(id: str) -> str:
     """Whether the dataset may be public and why not, its approval, and (for admins) its audit log."""
@@ -63,16 +76,10 @@ def decide(id: str, step: str) -> Any:
     action = STEPS.get(step)
     if action is None:
         return tk.abort(404)
-    data = {"id": id, "note": tk.request.form.get("note", "")}
-    try:
-        result = tk.get_action(action)(_context(), data)
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Unauthorized to update dataset"))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Dataset not found"))
-    except tk.ValidationError as error:
-        _flash_errors(error)
-        return tk.redirect_to("thgov_publication.show", id=id)
+    back = tk.url_for("thgov_publication.show", id=id)
+    result = _post(action, {"id": id, "note": tk.request.form.get("note", "")}, back, tk._("Dataset not found"))
+    if not isinstance(result, dict):
+        return result
     if step == "approve" and result.get("private"):
         tk.h.flash_notice(tk._("Approved, but the dataset cannot be public yet: see the conditions below."))
     else:
@@ -111,14 +118,9 @@ def report(id: str, resource_id: str) -> str:
 @validation_report.route("/dataset/<id>/resource/<resource_id>/validation/run", methods=["POST"])
 def run(id: str, resource_id: str) -> Any:
     """The "validate again" button (a form post with the CSRF token)."""
-    try:
-        tk.get_action("resource_validation_run")(_context(), {"resource_id": resource_id})
-    except tk.NotAuthorized:
-        return tk.abort(403, tk._("Unauthorized to update dataset"))
-    except tk.ObjectNotFound:
-        return tk.abort(404, tk._("Resource not found"))
-    except tk.ValidationError as error:
-        _flash_errors(error)
-        return tk.redirect_to("thgov_validation.report", id=id, resource_id=resource_id)
+    back = tk.url_for("thgov_validation.report", id=id, resource_id=resource_id)
+    result = _post("resource_validation_run", {"resource_id": resource_id}, back, tk._("Resource not found"))
+    if not isinstance(result, dict):
+        return result
     tk.h.flash_success(tk._("Validation queued: refresh this page in a moment."))
     return tk.redirect_to("thgov_validation.report", id=id, resource_id=resource_id)

@@ -91,12 +91,17 @@ def thgov_publication_request(context: Context, data_dict: DataDict) -> dict[str
     publication.requested_at = now()
     publication.decided_by = publication.decided_at = None
     publication.note = _note(data_dict)
+    _save_publication(publication, context["user"], publication.note or disclosure.bilingual(
+        "ขอเผยแพร่", "publication requested"))
+    return thgov_disclosure_check(dict(context), {"id": package.id})
+
+
+def _save_publication(publication: Publication, user_name: str, reason: str) -> None:
+    """Stores an approval record and audits the change it makes, under the reason given."""
     model.Session.add(publication)
     model.Session.flush()  # the audit reads it back
-    disclosure.record_changes(package.id, context["user"], publication.note or disclosure.bilingual(
-        "ขอเผยแพร่", "publication requested"))
+    disclosure.record_changes(publication.package_id, user_name, reason)
     model.repo.commit()
-    return thgov_disclosure_check(dict(context), {"id": package.id})
 
 
 def thgov_publication_approve(context: Context, data_dict: DataDict) -> dict[str, Any]:
@@ -125,11 +130,8 @@ def thgov_publication_approve(context: Context, data_dict: DataDict) -> dict[str
     publication.decided_by = user.id if user else None
     publication.decided_at = now()
     publication.note = _note(data_dict)
-    model.Session.add(publication)
-    model.Session.flush()  # the audit reads it back
-    disclosure.record_changes(package.id, context["user"], publication.note or disclosure.bilingual(
+    _save_publication(publication, context["user"], publication.note or disclosure.bilingual(
         "อนุมัติ", "approved"))
-    model.repo.commit()
     if tk.asbool(data_dict.get("publish", True)) and package.private:
         tk.get_action("package_patch")(
             {"user": context["user"], "ignore_auth": True}, {"id": package.id, "private": False}
@@ -155,10 +157,9 @@ def thgov_publication_reject(context: Context, data_dict: DataDict) -> dict[str,
     publication.decided_at = now()
     publication.note = note
     model.Session.add(publication)
-    model.Session.flush()  # the audit reads it back
+    model.Session.flush()  # demote's audit reads it back
     if not disclosure.demote(package.id, context["user"], note):
-        disclosure.record_changes(package.id, context["user"], note)
-        model.repo.commit()
+        _save_publication(publication, context["user"], note)
     return thgov_disclosure_check(dict(context), {"id": package.id})
 
 
