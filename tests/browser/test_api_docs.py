@@ -160,7 +160,10 @@ def test_api_page_shows_every_action_and_the_examples_the_tests_run(portal, brow
     assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
     browser.save_screenshot(str(screenshots / f"api-docs-{lang}.png"))
     for section in ("thgov_publication_approve", "package_search", "copy"):
-        browser.find_element(By.ID, section).screenshot(str(screenshots / f"api-docs-{lang}-{section}.png"))
+        # Bootstrap scrolls smoothly; the screenshot must wait for nothing
+        browser.execute_script("document.documentElement.style.scrollBehavior = 'auto';"
+                               "document.getElementById(arguments[0]).scrollIntoView()", section)
+        browser.save_screenshot(str(screenshots / f"api-docs-{lang}-{section}.png"))
     for doc in api_docs.action_docs():
         assert browser.find_element(By.ID, doc.name)
         assert doc.text(lang) in text

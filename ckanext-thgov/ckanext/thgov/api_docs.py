@@ -34,6 +34,7 @@ class Example:
     expect: dict[str, Any]
     state: str = ""
     then: dict[str, Any] = field(default_factory=dict)
+    title: dict[str, str] = field(default_factory=dict)  # what the example shows, in th and en
 
     @property
     def status(self) -> int:
@@ -92,7 +93,7 @@ def registry() -> dict[str, Any]:
 def _examples(entry: dict[str, Any]) -> tuple[Example, ...]:
     return tuple(
         Example(role=e.get("as", "anonymous"), curl=e["curl"], ckanapi=e["ckanapi"], expect=e.get("expect", {}),
-                state=e.get("state", ""), then=e.get("then", {}))
+                state=e.get("state", ""), then=e.get("then", {}), title=e.get("title", {}))
         for e in entry.get("examples") or []
     )
 
@@ -145,6 +146,9 @@ def problems() -> list[str]:
                             ("examples", doc.examples)):
             if not value:
                 found.append(f"{doc.name}: no {part}")
+        for example in doc.examples:
+            if example.title and not (example.title.get("th") and example.title.get("en")):
+                found.append(f"{doc.name}: an example title needs th and en")
         if not any(e.status == 200 for e in doc.examples):
             found.append(f"{doc.name}: no example of a successful call")
     return found
