@@ -218,7 +218,8 @@ prepare_solr_home() {
     write_configset thgov
     write_configset thgov-stock --stock
     write_configset thgov-thaitok --tokenizer thai
-    for core in ckan:thgov ckan_test:thgov bench:thgov bench_stock:thgov-stock bench_thaitok:thgov-thaitok; do
+    # ckan_test_peer: the second portal of the ckanapi round trip (tests/browser/test_ckanapi_round_trip.py).
+    for core in ckan:thgov ckan_test:thgov ckan_test_peer:thgov bench:thgov bench_stock:thgov-stock bench_thaitok:thgov-thaitok; do
         configset="${core#*:}"; core="${core%%:*}"
         mkdir -p "$home/cores/$core"
         printf 'name=%s\nconfigSet=%s\n' "$core" "$configset" >"$home/cores/$core/core.properties"
@@ -312,6 +313,10 @@ export_test_env() {
     export CKAN_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan_test"
     export CKAN_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
     export CKAN_STORAGE_PATH="$RUN/test-storage"
+    # A second, empty portal for the ckanapi round trip: its own database, Solr core and Redis database.
+    export THGOV_PEER_SQLALCHEMY_URL="$(db_url ckan_test_peer)"
+    export THGOV_PEER_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan_test_peer"
+    export THGOV_PEER_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/2"
     export THGOV_RUN_DIR="$RUN"
     mkdir -p "$RUN/test-storage"
 }

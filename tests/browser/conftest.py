@@ -43,6 +43,35 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def serve(env: dict[str, str], log: Path) -> tuple[subprocess.Popen, str]:
+    """gunicorn serving CKAN with the configuration in env (CKAN_INI, CKAN_* overrides) on a free
+    port, once it answers; the caller terminates it."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--chdir", str(REPO_ROOT / "deploy" / "ckan"),
+         "wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120"],
+        env=dict(env, CKAN_SITE_URL=url), stdout=log.open("wb"), stderr=subprocess.STDOUT,
+    )
+    for _ in range(120):
+        try:
+            if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
+                return server, url
+        except (requests.ConnectionError, requests.Timeout):
+            pass  # not listening yet, or the worker is still loading CKAN
+        if server.poll() is not None:
+            pytest.fail(f"gunicorn exited: {log.read_text()[-2000:]}")
+        time.sleep(0.5)
+    server.terminate()
+    pytest.fail(f"gunicorn did not answer: {log.read_text()[-2000:]}")
+
+
+@pytest.fixture(scope="session")
+def serve_ckan():
+    """serve() for tests that run a second portal (e.g. the ckanapi round trip)."""
+    return serve
+
+
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory) -> Portal:
     """A real CKAN web server on the test database and Solr core, holding Thai demo data."""
@@ -52,32 +81,13 @@ def portal(tmp_path_factory) -> Portal:
                    check=True, capture_output=True)
     search.clear_all()
 
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
     # Browsers post the portal's forms as people do, so CSRF protection is on here; test.ini
     # turns it off only for CKAN's in-process test client.
     portal_ini = tmp_path_factory.mktemp("ini") / "portal.ini"
     portal_ini.write_text(f"[app:main]\nuse = config:{ini}\nWTF_CSRF_ENABLED = true\n")
+    server, url = serve(dict(os.environ, CKAN_INI=str(portal_ini)), tmp_path_factory.mktemp("web") / "gunicorn.log")
     env = dict(os.environ, CKAN_INI=str(portal_ini), CKAN_SITE_URL=url)
-    log = tmp_path_factory.mktemp("web") / "gunicorn.log"
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--chdir", str(REPO_ROOT / "deploy" / "ckan"),
-         "wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--timeout", "120"],
-        env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
-    )
     try:
-        for _ in range(120):
-            try:
-                if requests.get(f"{url}/api/3/action/status_show", timeout=2).ok:
-                    break
-            except (requests.ConnectionError, requests.Timeout):
-                pass  # not listening yet, or the worker is still loading CKAN
-            if server.poll() is not None:
-                pytest.fail(f"gunicorn exited: {log.read_text()[-2000:]}")
-            time.sleep(0.5)
-        else:
-            pytest.fail(f"gunicorn did not answer: {log.read_text()[-2000:]}")
-
         sysadmin = helpers.call_action(
             "user_create", {"ignore_auth": True},
             name=ADMIN[0], email="smoke@example.go.th", password=ADMIN[1],

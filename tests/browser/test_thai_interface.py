@@ -204,6 +204,7 @@ def _public_pages(demo) -> dict[str, str]:
         "login": "/user/login",
         "error-404": "/dataset/no-such-dataset-here",
         "error-403": "/ckan-admin/",
+        "api-docs": "/api-docs",  # the action API page (examples in lang="en" blocks)
     }
 
 

@@ -1,4 +1,5 @@
-"""Pages of ckanext-thgov: a dataset's publication (disclosure check, approval, audit log)."""
+"""Pages of ckanext-thgov: a dataset's publication (disclosure check, approval, audit log), validation
+reports, and the action API documentation."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-__all__ = ["publication", "validation_report"]
+__all__ = ["publication", "validation_report", "api_docs"]
 
 publication = Blueprint("thgov_publication", __name__)
 validation_report = Blueprint("thgov_validation", __name__)
+api_docs = Blueprint("thgov_api_docs", __name__)
 
 STEPS = {
     "request": "thgov_publication_request",
@@ -124,3 +126,15 @@ def run(id: str, resource_id: str) -> Any:
         return result
     tk.h.flash_success(tk._("Validation queued: refresh this page in a moment."))
     return tk.redirect_to("thgov_validation.report", id=id, resource_id=resource_id)
+
+
+@api_docs.route("/api-docs")
+def api_page() -> str:
+    """Every extension action with its parameters, who may call it, errors and tested examples."""
+    from ckanext.thgov import api_docs as content
+
+    return tk.render("thgov/api_docs.html", {
+        "actions": content.action_docs(), "core_actions": content.core_action_docs(),
+        "copy_steps": content.catalogue_copy_steps(),
+        "site_url": tk.config["ckan.site_url"].rstrip("/"),
+    })

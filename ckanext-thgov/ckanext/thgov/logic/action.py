@@ -195,12 +195,19 @@ def thgov_audit_list(context: Context, data_dict: DataDict) -> list[dict[str, An
 
 @tk.chained_action
 def bulk_update_public(up_func: Action, context: Context, data_dict: DataDict) -> Any:
-    """All or nothing: every dataset that may not be public is named before any is changed."""
+    """CKAN's bulk publish, all or nothing: every dataset that may not be public is named before any is changed.
+
+    :param org_id: the organization id or name
+    :param datasets: ids or names of the organization's datasets to make public
+    """
     tk.check_access("bulk_update_public", context, data_dict)
     org = model.Group.get(data_dict.get("org_id") or "")
     failures = []
+    dataset_ids = []
     for dataset_id in data_dict.get("datasets") or []:
         package = model.Package.get(dataset_id)
+        if package is not None:
+            dataset_ids.append(package.id)
         # CKAN changes only the organization's own datasets, and public ones stay as they are
         if package is None or org is None or package.owner_org != org.id or not package.private:
             continue
@@ -209,14 +216,19 @@ def bulk_update_public(up_func: Action, context: Context, data_dict: DataDict) -
         failures += [f"{package.name}: {message}" for message in disclosure.failure_messages(decision)]
     if failures:
         raise tk.ValidationError({"datasets": failures})
-    return up_func(context, data_dict)
+    # CKAN's own action matches ids only: names would succeed and change nothing
+    return up_func(context, dict(data_dict, org_id=org.id if org else data_dict.get("org_id"), datasets=dataset_ids))
 
 
 @tk.chained_action
 def package_owner_org_update(up_func: Action, context: Context, data_dict: DataDict) -> Any:
-    """An approval belongs to the organization it was given in: moving a public dataset demotes it.
+    """CKAN's move to another organization; an approval belongs to the organization it was given in,
+    so moving a public dataset makes it private.
 
     CKAN's action does not reindex the dataset; reconcile does (see disclosure.reconcile).
+
+    :param id: the dataset id or name
+    :param organization_id: the new organization's id or name
     """
     result = up_func(context, data_dict)
     if not context.get("defer_commit"):  # inside package_update the gate decides and CKAN reindexes
