@@ -24,6 +24,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--ckan-sample", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--workers", type=int, default=None, help="ours: processes building documents")
     args = parser.parse_args(argv[1:])
 
     from ckan.cli import load_config
@@ -50,7 +51,7 @@ def main(argv: list[str]) -> int:
             search.rebuild(package_ids=sample, defer_commit=True, quiet=True)
             search.commit()
             ckan_rates.append(len(sample) / (time.perf_counter() - started))
-            result = search_index.rebuild(batch_size=args.batch_size)
+            result = search_index.rebuild(batch_size=args.batch_size, workers=args.workers)
             if result.failed:
                 raise SystemExit(f"{len(result.failed)} datasets failed: {list(result.failed.items())[:3]}")
             our_rates.append(result.rate)

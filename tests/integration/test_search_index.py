@@ -81,7 +81,7 @@ def test_rebuild_replaces_the_index_without_emptying_it(gdc_fields, publish):
     def progress(done: int, total: int) -> None:
         seen_during.append(_solr_ids())  # what searchers see while the build runs
 
-    result = search_index.rebuild(batch_size=1, progress=progress)
+    result = search_index.rebuild(batch_size=1, progress=progress, workers=1)
 
     assert result.indexed == len(datasets) and not result.failed
     assert result.removed == 1
@@ -119,7 +119,8 @@ def test_check_reports_missing_stale_and_orphans(gdc_fields, publish, cli):
     assert output.exit_code == 1
     assert "missing: 1" in output.output and "stale: 1" in output.output and "orphan: 1" in output.output
 
-    output = cli.invoke(ckan_command, ["thgov", "search-index", "rebuild", "--batch-size", "2"])
+    # Two batches built by two processes.
+    output = cli.invoke(ckan_command, ["thgov", "search-index", "rebuild", "--batch-size", "2", "--workers", "2"])
     assert output.exit_code == 0, output.output
     assert f"indexed {len(datasets)} datasets" in output.output
     assert search_index.check().ok
@@ -138,7 +139,7 @@ def test_a_dataset_that_cannot_be_built_keeps_its_old_document(gdc_fields, publi
         return real_show_dicts(self, package, package_dict)
 
     monkeypatch.setattr(search_index._ShowSchemas, "show_dicts", failing)
-    result = search_index.rebuild()
+    result = search_index.rebuild(workers=1)
     assert list(result.failed) == [broken]
     assert result.removed == 0
     assert broken in _solr_ids()

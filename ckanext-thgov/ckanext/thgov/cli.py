@@ -44,8 +44,10 @@ def search_index() -> None:
 @search_index.command("rebuild")
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10000),
               help="Datasets read and sent to Solr together")
+@click.option("--workers", type=click.IntRange(1, 16), default=None,
+              help="Processes building documents (default: the number of CPUs, at most 4)")
 @click.option("--quiet", is_flag=True, help="No progress line")
-def search_index_rebuild(batch_size: int, quiet: bool) -> None:
+def search_index_rebuild(batch_size: int, workers: int | None, quiet: bool) -> None:
     """Reindex every dataset in batches; the live index keeps answering until the one commit at the end."""
     from ckanext.thgov import search_index as bulk
 
@@ -53,7 +55,7 @@ def search_index_rebuild(batch_size: int, quiet: bool) -> None:
         if not quiet:
             click.echo(f"\rIndexed {done}/{total}", nl=False)
 
-    result = bulk.rebuild(batch_size=batch_size, progress=progress)
+    result = bulk.rebuild(batch_size=batch_size, progress=progress, workers=workers)
     if not quiet:
         click.echo()
     for dataset_id, error in result.failed.items():

@@ -20,6 +20,8 @@ import contextlib
 import copy
 import datetime as dt
 import logging
+import multiprocessing
+import os
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
@@ -86,26 +88,55 @@ def dataset_ids() -> list[str]:
     return [row[0] for row in query.order_by(model.Package.id)]
 
 
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def rebuild(batch_size: int = DEFAULT_BATCH_SIZE,
-            progress: Callable[[int, int], None] | None = None) -> RebuildResult:
+            progress: Callable[[int, int], None] | None = None,
+            workers: int | None = None) -> RebuildResult:
+    """Reindex every dataset. Batches are built by `workers` processes (forked, each with its own
+    database connections) while this one sends the finished batches to Solr, in order."""
     started_clock = time.perf_counter()
     # Taken before the list of datasets: one created later is indexed by CKAN after this moment
     # and keeps its document. (Solr stamps indexed_ts with its clock: the same host's.)
     started = dt.datetime.now(dt.timezone.utc)
     ids = dataset_ids()
+    batches = [ids[start:start + batch_size] for start in range(0, len(ids), batch_size)]
+    workers = min(workers or default_workers(), len(batches) or 1)
     result = RebuildResult()
     conn = make_connection()
-    for start in range(0, len(ids), batch_size):
-        documents = build_documents(ids[start:start + batch_size], result.failed)
+    done = 0
+    for documents, failed in _built_batches(batches, workers):
         _send(conn, documents)
         result.indexed += len(documents)
+        result.failed.update(failed)
+        done += len(documents) + len(failed)
         if progress:
-            progress(min(start + batch_size, len(ids)), len(ids))
+            progress(done, len(ids))
     result.removed = _remove_older_documents(conn, started, set(ids) - set(result.failed), list(result.failed))
     conn.commit(waitSearcher=True)
     model.Session.remove()
     result.seconds = time.perf_counter() - started_clock
     return result
+
+
+def _built_batches(batches: list[list[str]], workers: int) -> Iterator[tuple[list[dict[str, Any]], dict[str, str]]]:
+    if workers <= 1:
+        yield from map(_build_batch, batches)
+        return
+    # The children must not share this process's database connections.
+    model.Session.remove()
+    model.meta.engine.dispose()
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        yield from pool.imap(_build_batch, batches)
+
+
+def _build_batch(ids: list[str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    failed: dict[str, str] = {}
+    documents = build_documents(ids, failed)
+    model.Session.remove()
+    return documents, failed
 
 
 def _send(conn: pysolr.Solr, documents: list[dict[str, Any]]) -> None:
