@@ -39,6 +39,8 @@ def test_the_search_page_orders_by_newest_and_by_thai_name(portal, browser, scre
     assert set(options) >= {"score desc, metadata_modified desc", "metadata_modified desc", "title_string asc"}
 
     browser.get(portal + "/dataset/?sort=title_string+asc")
+    chosen = browser.find_element(By.CSS_SELECTOR, "#field-order-by option[selected]").get_attribute("value")
+    assert chosen == "title_string asc"  # the order chosen stays shown as chosen
     titles = [a.text for a in browser.find_elements(By.CSS_SELECTOR, ".dataset-list .dataset-heading a")]
     browser.save_screenshot(str(screenshots / "thai_search_by_name.png"))
     # Thai dictionary order reads past leading vowels: เกาะ (k) comes before ขนม (kh).

@@ -116,6 +116,7 @@ def test_sort_by_name_is_thai_dictionary_order(corpus) -> None:
     result = helpers.call_action("package_search", q="name:sort-*", sort="title_string asc", rows=10)
     order = [d["name"] for d in result["results"]]
     assert set(order[:3]) == {"sort-ko", "sort-kai", "sort-kafae"} and order[3] == "sort-khanom", order
+    assert result["sort"] == "title_string asc"  # as asked: the search page shows it as the order chosen
 
 
 def test_fielded_queries_keep_working(corpus) -> None:
