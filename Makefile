@@ -1,5 +1,5 @@
 # The two commands a newcomer needs: `make run` and `make test`.
-.PHONY: run stop test attack bench bench-validation bench-search
+.PHONY: run stop test attack bench bench-validation bench-search bench-index bench-latency
 
 run:
 	./deploy/bin/run
@@ -25,3 +25,11 @@ bench-validation:
 # Thai search relevance: our configset against CKAN's stock schema on real data.go.th records.
 bench-search:
 	./deploy/bin/bench-search $(ARGS)
+
+# Bulk indexing: `ckan thgov search-index rebuild` against CKAN's own rebuild, generated Thai datasets.
+bench-index:
+	./deploy/bin/bench-index $(ARGS)
+
+# package_search latency at 100,000 generated Thai datasets, 8 concurrent clients over HTTP.
+bench-latency:
+	./deploy/bin/bench-latency $(ARGS)

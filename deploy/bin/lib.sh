@@ -214,12 +214,14 @@ prepare_solr_home() {
     cp "$ROOT/deploy/solr/solr.xml" "$home/solr.xml"
     # thgov: the portal's configset. The other two exist for the relevance benchmark
     # (bench/search_relevance.py): CKAN's stock text analysis, and Lucene's Thai tokenizer
-    # instead of ICU's, each derived the same way so only the analysis differs.
+    # instead of ICU's, each derived the same way so only the analysis differs. bench_index and
+    # bench_latency hold the generated datasets of the indexing and latency benchmarks.
     write_configset thgov
     write_configset thgov-stock --stock
     write_configset thgov-thaitok --tokenizer thai
     # ckan_test_peer: the second portal of the ckanapi round trip (tests/browser/test_ckanapi_round_trip.py).
-    for core in ckan:thgov ckan_test:thgov ckan_test_peer:thgov bench:thgov bench_stock:thgov-stock bench_thaitok:thgov-thaitok; do
+    for core in ckan:thgov ckan_test:thgov ckan_test_peer:thgov bench:thgov bench_stock:thgov-stock \
+            bench_thaitok:thgov-thaitok bench_index:thgov bench_latency:thgov; do
         configset="${core#*:}"; core="${core%%:*}"
         mkdir -p "$home/cores/$core"
         printf 'name=%s\nconfigSet=%s\n' "$core" "$configset" >"$home/cores/$core/core.properties"

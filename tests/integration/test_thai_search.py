@@ -116,6 +116,7 @@ def test_sort_by_name_is_thai_dictionary_order(corpus) -> None:
     result = helpers.call_action("package_search", q="name:sort-*", sort="title_string asc", rows=10)
     order = [d["name"] for d in result["results"]]
     assert set(order[:3]) == {"sort-ko", "sort-kai", "sort-kafae"} and order[3] == "sort-khanom", order
+    assert result["sort"] == "title_string asc"  # as asked: the search page shows it as the order chosen
 
 
 def test_fielded_queries_keep_working(corpus) -> None:
@@ -154,3 +155,35 @@ def test_private_datasets_never_appear_to_anonymous_users(corpus) -> None:
     sysadmin = factories.Sysadmin()
     result = helpers.call_action("package_search", {"user": sysadmin["name"]}, q="ผู้ป่วย", include_private=True)
     assert [d["name"] for d in result["results"]] == ["private-draft"]
+
+
+def test_autocomplete_finds_thai_prefixes_and_words_inside_titles(app, corpus) -> None:
+    """The actions behind the form's and search box's suggestions (CKAN matches inside names and titles)."""
+    def suggest(action: str, q: str) -> list[str]:
+        response = app.get(f"/api/3/action/{action}", query_string={"q": q}, status=200)
+        return [item["name"] if isinstance(item, dict) else item for item in response.json["result"]]
+
+    assert "population-by-province" in suggest("package_autocomplete", "จำนวนประ")  # a prefix
+    assert "population-by-province" in suggest("package_autocomplete", "ประชา")     # inside the title
+    assert "sort-kafae" in suggest("package_autocomplete", "กาแฟ")
+    assert corpus["name"] in suggest("organization_autocomplete", "สถิติ")
+    assert corpus["name"] in suggest("organization_autocomplete", "สำนักงาน")
+    # The private dataset is never suggested to those who cannot see it.
+    for q in ("ผู้ป่วย", "ทะเบียน", "private"):
+        assert "private-draft" not in suggest("package_autocomplete", q)
+
+
+def test_tag_autocomplete_finds_thai_tags(app, corpus) -> None:
+    editor = factories.Sysadmin()
+    tags = helpers.call_action("package_show", id="population-by-province")["tags"] + [{"name": "ประชากรศาสตร์"}]
+    helpers.call_action("package_patch", {"user": editor["name"]}, id="population-by-province", tags=tags)
+    tag = "ประชากรศาสตร์"
+    response = app.get("/api/3/action/tag_autocomplete", query_string={"q": "ประชา"}, status=200)
+    assert tag in response.json["result"]
+
+
+def test_autocomplete_bad_input_never_500(app, corpus) -> None:
+    for action in ("package_autocomplete", "tag_autocomplete", "organization_autocomplete", "group_autocomplete"):
+        for q in BAD_QUERIES + ["%", "_", "%%ประชา%", "ก" * 2000, ""]:
+            response = app.get(f"/api/3/action/{action}", query_string={"q": q}, status=None)
+            assert response.status_code in (200, 400), (action, q, response.status_code)

@@ -101,6 +101,9 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 
 def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
     """Facet items of GDC choice fields and licences are shown by their label in the user's language."""
+    sort = search_results.get("sort")
+    if isinstance(sort, str):  # the order asked for, not the Thai sort field it became (search_params)
+        search_results["sort"] = sort.replace("title_th_sort", "title_string")
     facets = search_results.get("search_facets") or {}
     if not facets:
         return search_results

@@ -25,7 +25,14 @@ __all__ = [
     "resource_validation_run",
     "resource_validation_show",
     "resource_validation_delete",
+    "package_autocomplete",
+    "tag_autocomplete",
+    "organization_autocomplete",
+    "group_autocomplete",
 ]
+
+# Suggestions are for what someone is typing: nothing longer is a prefix of a name or title.
+AUTOCOMPLETE_MAX_LENGTH = 200
 
 
 @tk.side_effect_free
@@ -236,6 +243,33 @@ def package_owner_org_update(up_func: Action, context: Context, data_dict: DataD
         if package is not None:
             disclosure.reconcile(package.id, context.get("user"), "ย้ายหน่วยงาน", "organization changed")
     return result
+
+
+def _autocomplete_text(data_dict: DataDict) -> DataDict:
+    """The typed text without control characters (PostgreSQL refuses NUL: a 500), and cut to length."""
+    cleaned = dict(data_dict)
+    for key in ("q", "query"):
+        value = cleaned.get(key)
+        if isinstance(value, str):
+            cleaned[key] = "".join(ch for ch in value if ch >= " ")[:AUTOCOMPLETE_MAX_LENGTH]
+    return cleaned
+
+
+def _autocomplete_cleaned(name: str) -> Action:
+    """CKAN's autocomplete action `name`, given the cleaned text."""
+    @tk.chained_action
+    @tk.side_effect_free
+    def action(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+        return up_func(context, _autocomplete_text(data_dict))
+
+    action.__name__ = name
+    return action
+
+
+package_autocomplete = _autocomplete_cleaned("package_autocomplete")
+tag_autocomplete = _autocomplete_cleaned("tag_autocomplete")
+organization_autocomplete = _autocomplete_cleaned("organization_autocomplete")
+group_autocomplete = _autocomplete_cleaned("group_autocomplete")
 
 
 def _resource(data_dict: DataDict) -> model.Resource:
