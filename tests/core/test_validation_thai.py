@@ -97,6 +97,23 @@ def test_be_ce_mix_and_implausible_years(tmp_path: Path) -> None:
     assert findings(report, "thai-year-era-mix") == [(7, 1, "2/1/2021")]
 
 
+def test_years_in_thai_digits(tmp_path: Path) -> None:
+    rows = "\n".join(["๒๕๖๔"] * 4 + ["พ.ศ. ๒๕๖๓"] * 4 + ["2021"])
+    report = run(tmp_path, "ปี\n" + rows + "\n", {"fields": [{"name": "ปี", "type": "string"}]})
+    assert not findings(report, "source-error")
+    assert findings(report, "thai-year-era-mix") == [(10, 1, "2021")]
+
+
+def test_cells_the_regexes_see_only_after_the_byte_prefilter(tmp_path: Path) -> None:
+    """Leading white space, พ.ศ. and Thai digits inside text still reach every check."""
+    schema = {"fields": [{"name": "t", "type": "string"}]}
+    report = run(tmp_path, f"t\n {VALID_ID} \n\t0812345678\nติดต่อ a.b@example.com\nปี ๒๕๖๔\n", schema)
+    assert findings(report, "thai-national-id") == [(2, 1, f" {VALID_ID} ")]
+    assert findings(report, "thai-phone-number") == [(3, 1, "\t0812345678")]
+    assert findings(report, "email-address") == []  # not the whole cell
+    assert findings(report, "thai-digits") == []  # not a number
+
+
 def test_codes_that_look_like_years_are_not_years(tmp_path: Path) -> None:
     codes = "\n".join(str(c) for c in (1001, 2345, 5000, 7777, 9999, 1995, 2500))
     report = run(tmp_path, "district_code\n" + codes + "\n")
