@@ -79,6 +79,32 @@ def test_formula_cells_but_not_negative_numbers(tmp_path: Path) -> None:
     assert cells == ["=1+1", '+HYPERLINK("x")', "@SUM(A1)", "-cmd|calc"]
 
 
+def test_formulas_in_xlsx_text_cells_and_formula_cells(tmp_path: Path) -> None:
+    """Text cells that start like a formula, and real formula cells (whose computed value is
+    all calamine and openpyxl give), in Thai and English, with one stable type."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ชื่อ", "a", "b", "รวม"])
+    sheet.append(["สมชาย", 1, 2, "=B2+C2"])
+    sheet.append(["@SUM(A1)", 3, 4, 7])
+    sheet.append(["-cmd|calc", 5, 6, '=HYPERLINK("http://example.com","คลิก")'])
+    sheet["A3"].data_type = "s"  # a text cell, not a formula
+    sheet["A4"].data_type = "s"
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    report = validate(path)
+    errors = [e for e in report["tasks"][0]["errors"] if e["type"] == "formula-injection"]
+    assert [(e["rowNumber"], e["fieldNumber"], e["cell"]) for e in errors] == [
+        (2, 4, "=B2+C2"), (3, 1, "@SUM(A1)"), (4, 1, "-cmd|calc"),
+        (4, 4, '=HYPERLINK("http://example.com","คลิก")')]
+    assert all(e["message"] and e["messageTh"] and e["title"] and e["titleTh"] for e in errors)
+    assert "formula cell" in errors[0]["note"] and "เซลล์สูตร" in errors[0]["noteTh"]
+    assert report["thgov"]["formula_cells"] == 2
+    assert not [e for e in report["tasks"][0]["errors"] if e["type"] == "missing-cell"]
+
+
 def test_thai_digits_in_numbers(tmp_path: Path) -> None:
     schema = {"fields": [{"name": "n", "type": "integer"}, {"name": "t", "type": "string"}]}
     report = run(tmp_path, "n,t\n๑๒,ประจำปี ๒๕๕๘\n5,๓๔\n", schema)

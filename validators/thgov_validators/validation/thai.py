@@ -235,10 +235,12 @@ class _Column:
 
 class ThaiChecks:
     def __init__(self, labels: list[Any], schema: Any, merged: list[Any] | None = None,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None,
+                 formulas: dict[int, list[tuple[int, str]]] | None = None) -> None:
         self.labels = ["" if label is None else str(label).strip() for label in labels]
         self.fields = list(schema.fields)
         self.merged = merged or []
+        self.formulas = formulas or {}  # a spreadsheet's formula cells: row -> [(column, text)]
         self.today = today
         self.personal_counts: dict[str, int] = {}
         self.columns = []
@@ -306,6 +308,8 @@ class ThaiChecks:
             self.first_batch = False
             found.extend(self._header(batch))
         rows = batch.row_numbers
+        if self.formulas and len(rows):
+            found.extend(self._formula_cells(int(rows[0]), int(rows[-1])))
         for col in self.columns:
             if col.position >= len(batch.columns):
                 continue
@@ -333,6 +337,22 @@ class ThaiChecks:
             else:
                 found.extend(self._cells(col, arr, rows))
         return found
+
+    def _formula_cells(self, first: int, last: int) -> list[Any]:
+        """Formula cells of a spreadsheet in rows first..last: they run again when it is opened."""
+        out = []
+        for row_number in sorted(r for r in self.formulas if first <= r <= last):
+            for position, formula in self.formulas.pop(row_number):
+                if position >= len(self.columns):
+                    continue
+                shown = formula or "(shared formula)"
+                item = self._error(self.columns[position], "formula-injection", row_number, formula,
+                                   f"a formula cell {shown}: the file holds its last computed value,"
+                                   " and the formula runs when the file is opened",
+                                   f"เป็นเซลล์สูตร {shown} ไฟล์เก็บผลที่คำนวณไว้ล่าสุด และสูตรจะทำงานเมื่อเปิดไฟล์")
+                if item:
+                    out.append(item)
+        return out
 
     def _typed(self, col: _Column, arr: pa.Array, rows: np.ndarray, plain: np.ndarray) -> list[Any]:
         """Checks on typed cells that passed the fast tests: IDs and phones among integers, years."""
