@@ -264,7 +264,7 @@ def _finish(scan: TableScan, meta: dict[str, Any]) -> tuple[list[dict[str, Any]]
     warnings = []
     if scan.truncated:
         warnings.append(f"reached error limit: {scan.limit_errors}")
-    return scan.errors, scan.labels, warnings
+    return scan.errors.unpack(), scan.labels, warnings
 
 
 def _validate_xlsx(path: str, schema: Any, meta: dict[str, Any], *, sheet: int | str,

@@ -494,36 +494,37 @@ def scan_sheet_xml(path: str, sheet_name: str, limit: int = 10_000) -> SheetXml:
             if not member:
                 return out
             with archive.open(member) as handle:
-                carry = b""
-                last_rows = b""
+                carry = b""  # the bytes after the last whole row read so far
+                tail = b""  # the end of the sheet, for its last <row r="N">
                 first = True
                 while True:
                     chunk = handle.read(1 << 20)
-                    text = carry + chunk
                     if first:
                         first = False
                         match = re.search(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+[0-9]+:([A-Z]+)([0-9]+)"',
-                                          text[:4096])
+                                          chunk[:4096])
                         if match:
                             out.declared_rows = int(match.group(2))
                             out.declared_columns = _column_number(match.group(1))
-                    cut = len(text)
-                    if chunk:  # whole rows only; the rest waits for the next piece
-                        cut = text.rfind(b"row>")
-                        if cut < 0:
-                            carry = text
-                            continue
-                        cut += len(b"row>")
-                    piece, carry = text[:cut], text[cut:]
-                    if piece:
-                        last_rows = (last_rows + piece)[-8192:]
-                    if b"<f" in piece or b":f" in piece:
-                        _formulas(piece, out, limit)
                     if not chunk:
+                        if b"<f" in carry or b":f" in carry:
+                            _formulas(carry, out, limit)
                         break
+                    tail = (tail[-8192:] + chunk[-8192:])[-8192:]
+                    edge = carry[-3:] + chunk[:3]
+                    if b"<f" in chunk or b":f" in chunk or b"<f" in edge or b":f" in edge:
+                        # Whole rows only; the rest waits for the next piece.
+                        text = carry + chunk
+                        cut = text.rfind(b"row>")
+                        cut = cut + len(b"row>") if cut >= 0 else 0
+                        _formulas(text[:cut], out, limit)
+                        carry = text[cut:]
+                    else:  # most pieces: no formula, nothing copied but the last row's start
+                        cut = chunk.rfind(b"row>")
+                        carry = chunk[cut + len(b"row>"):] if cut >= 0 else carry + chunk
                 if not out.declared_rows:
                     # No dimension (openpyxl's write-only files): the last <row r="N"> counts.
-                    rows = re.findall(rb'<(?:\w+:)?row\b[^>]*\br="([0-9]+)"', last_rows)
+                    rows = re.findall(rb'<(?:\w+:)?row\b[^>]*\br="([0-9]+)"', tail)
                     out.declared_rows = int(rows[-1]) if rows else 0
     except (KeyError, OSError, zipfile.BadZipFile, ValueError, EOFError):
         return out
