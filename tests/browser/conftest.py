@@ -135,3 +135,20 @@ def screenshots() -> Path:
     """Where screenshots go, for people to look at (artifacts/screenshots/)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="session")
+def log_in(portal, browser):
+    """Logs the browser in through the real login form: ``log_in(user, password)``."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def call(user: str, password: str) -> None:
+        browser.delete_all_cookies()
+        browser.get(portal + "/user/login")
+        browser.find_element(By.ID, "field-login").send_keys(user)
+        browser.find_element(By.ID, "field-password").send_keys(password)
+        browser.find_element(By.XPATH, "//input[@id='field-login']/ancestor::form//button[@type='submit']").click()
+        WebDriverWait(browser, 30).until(lambda b: "/user/login" not in b.current_url)
+
+    return call

@@ -107,14 +107,9 @@ def editor(portal) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def as_editor(portal, browser, editor):
+def as_editor(portal, browser, editor, log_in):
     """The browser logged in as the editor through the real login form; logged out afterwards."""
-    browser.delete_all_cookies()
-    browser.get(portal + "/user/login")
-    browser.find_element(By.ID, "field-login").send_keys(EDITOR[0])
-    browser.find_element(By.ID, "field-password").send_keys(EDITOR[1])
-    browser.find_element(By.XPATH, "//input[@id='field-login']/ancestor::form//button[@type='submit']").click()
-    WebDriverWait(browser, WAIT).until(lambda b: "/user/login" not in b.current_url)
+    log_in(*EDITOR)
     assert f"/user/{EDITOR[0]}" in browser.page_source, "not logged in as the editor"
     yield browser
     browser.get(portal + "/user/_logout")

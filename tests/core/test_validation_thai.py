@@ -79,6 +79,32 @@ def test_formula_cells_but_not_negative_numbers(tmp_path: Path) -> None:
     assert cells == ["=1+1", '+HYPERLINK("x")', "@SUM(A1)", "-cmd|calc"]
 
 
+def test_formulas_in_xlsx_text_cells_and_formula_cells(tmp_path: Path) -> None:
+    """Text cells that start like a formula, and real formula cells (whose computed value is
+    all calamine and openpyxl give), in Thai and English, with one stable type."""
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ชื่อ", "a", "b", "รวม"])
+    sheet.append(["สมชาย", 1, 2, "=B2+C2"])
+    sheet.append(["@SUM(A1)", 3, 4, 7])
+    sheet.append(["-cmd|calc", 5, 6, '=HYPERLINK("http://example.com","คลิก")'])
+    sheet["A3"].data_type = "s"  # a text cell, not a formula
+    sheet["A4"].data_type = "s"
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)
+    report = validate(path)
+    errors = [e for e in report["tasks"][0]["errors"] if e["type"] == "formula-injection"]
+    assert [(e["rowNumber"], e["fieldNumber"], e["cell"]) for e in errors] == [
+        (2, 4, "=B2+C2"), (3, 1, "@SUM(A1)"), (4, 1, "-cmd|calc"),
+        (4, 4, '=HYPERLINK("http://example.com","คลิก")')]
+    assert all(e["message"] and e["messageTh"] and e["title"] and e["titleTh"] for e in errors)
+    assert "formula cell" in errors[0]["note"] and "เซลล์สูตร" in errors[0]["noteTh"]
+    assert report["thgov"]["formula_cells"] == 2
+    assert not [e for e in report["tasks"][0]["errors"] if e["type"] == "missing-cell"]
+
+
 def test_thai_digits_in_numbers(tmp_path: Path) -> None:
     schema = {"fields": [{"name": "n", "type": "integer"}, {"name": "t", "type": "string"}]}
     report = run(tmp_path, "n,t\n๑๒,ประจำปี ๒๕๕๘\n5,๓๔\n", schema)
@@ -95,6 +121,23 @@ def test_be_ce_mix_and_implausible_years(tmp_path: Path) -> None:
     dates = "\n".join(["1/1/2564"] * 5 + ["2/1/2021"])
     report = run(tmp_path, "วันที่\n" + dates + "\n", name="d.csv")
     assert findings(report, "thai-year-era-mix") == [(7, 1, "2/1/2021")]
+
+
+def test_years_in_thai_digits(tmp_path: Path) -> None:
+    rows = "\n".join(["๒๕๖๔"] * 4 + ["พ.ศ. ๒๕๖๓"] * 4 + ["2021"])
+    report = run(tmp_path, "ปี\n" + rows + "\n", {"fields": [{"name": "ปี", "type": "string"}]})
+    assert not findings(report, "source-error")
+    assert findings(report, "thai-year-era-mix") == [(10, 1, "2021")]
+
+
+def test_cells_the_regexes_see_only_after_the_byte_prefilter(tmp_path: Path) -> None:
+    """Leading white space, พ.ศ. and Thai digits inside text still reach every check."""
+    schema = {"fields": [{"name": "t", "type": "string"}]}
+    report = run(tmp_path, f"t\n {VALID_ID} \n\t0812345678\nติดต่อ a.b@example.com\nปี ๒๕๖๔\n", schema)
+    assert findings(report, "thai-national-id") == [(2, 1, f" {VALID_ID} ")]
+    assert findings(report, "thai-phone-number") == [(3, 1, "\t0812345678")]
+    assert findings(report, "email-address") == []  # not the whole cell
+    assert findings(report, "thai-digits") == []  # not a number
 
 
 def test_codes_that_look_like_years_are_not_years(tmp_path: Path) -> None:

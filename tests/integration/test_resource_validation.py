@@ -160,3 +160,44 @@ def test_validation_status_is_a_facet(agency, gdc_fields, create_with_upload):
                                  **{"facet.field": '["thgov_validation_status"]'})
     items = {i["name"]: i["count"] for i in result["search_facets"]["thgov_validation_status"]["items"]}
     assert items == {"success": 1, "failure": 1}  # whole words: the statuses are not stemmed
+
+
+def _zip_bomb() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"<" + b" " * (64 << 20) + b">")
+    return buffer.getvalue()
+
+
+BAD_UPLOADS = {
+    "empty.csv": (b"", "ไฟล์ว่าง"),
+    "image.csv": (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40, "ไบนารี"),
+    "cut.csv": ("a,b\n1,เชียงใหม่\n2,น่".encode()[:-1], "ตัดขาด"),
+    "bomb.xlsx": (_zip_bomb(), "zip bomb"),
+    "wide.csv": ((",".join(f"c{i}" for i in range(10_000)) + "\n" + ",".join(["1"] * 10_001) + "\n").encode(),
+                 "เซลล์เกิน"),
+}
+
+
+@pytest.mark.parametrize("filename", sorted(BAD_UPLOADS))
+def test_bad_uploads_get_a_report_and_are_kept(app, agency, gdc_fields, create_with_upload, filename):
+    """Issue 5's bad input through the portal: a report with a clear Thai error, never a crash,
+    the upload kept, and the report page shown."""
+    content, thai_words = BAD_UPLOADS[filename]
+    dataset = dataset_of(agency, gdc_fields)
+    fmt = "XLSX" if filename.endswith(".xlsx") else "CSV"
+    resource = upload(create_with_upload, agency, dataset, content, filename, format=fmt)
+    assert run_worker() == 1
+    result = helpers.call_action("resource_validation_show", resource_id=resource["id"])
+    assert result["status"] == "failure" and result["finished"], result
+    errors = result["report"]["tasks"][0]["errors"] + result["report"]["errors"]
+    assert any(thai_words in (e.get("messageTh") or "") for e in errors), [e.get("messageTh") for e in errors[:3]]
+    shown = helpers.call_action("resource_show", id=resource["id"])
+    assert shown["url_type"] == "upload" and shown["validation_status"] == "failure"
+    token = {"Authorization": factories.APIToken(user=agency["editor"]["name"])["token"]}
+    page = app.get(f"/dataset/{dataset['name']}/resource/{resource['id']}/validation", headers=token)
+    assert page.status_code == 200 and thai_words in page.body

@@ -110,6 +110,7 @@ def report(id: str, resource_id: str) -> str:
     report_dict = (result or {}).get("report") or {}
     errors = [e for task in report_dict.get("tasks", []) for e in task.get("errors", [])]
     errors += report_dict.get("errors", [])
+    errors = _blank_runs_joined(errors)
     return tk.render("thgov/validation_report.html", {
         "pkg": pkg, "pkg_dict": pkg, "res": resource, "validation": result, "report": report_dict,
         "errors": errors, "may_run": _allowed("resource_validation_run", {"resource_id": resource_id}),
@@ -138,3 +139,21 @@ def api_page() -> str:
         "copy_steps": content.catalogue_copy_steps(),
         "site_url": tk.config["ckan.site_url"].rstrip("/"),
     })
+
+
+def _blank_runs_joined(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Consecutive blank rows (a spreadsheet's trailing empty rows) as one line of the report
+    page, with the first and last row and how many (the report itself keeps them all)."""
+    out: list[dict[str, Any]] = []
+    for error in errors:
+        last = out[-1] if out else None
+        if (error.get("type") == "blank-row" and last is not None and last.get("type") == "blank-row"
+                and isinstance(error.get("rowNumber"), int)
+                and last.get("last_row", last.get("rowNumber")) == error["rowNumber"] - 1):
+            if "run_length" not in last:
+                out[-1] = last = dict(last, run_length=1)
+            last["run_length"] += 1
+            last["last_row"] = error["rowNumber"]
+            continue
+        out.append(error)
+    return out

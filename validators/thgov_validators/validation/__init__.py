@@ -264,7 +264,7 @@ def _finish(scan: TableScan, meta: dict[str, Any]) -> tuple[list[dict[str, Any]]
     warnings = []
     if scan.truncated:
         warnings.append(f"reached error limit: {scan.limit_errors}")
-    return scan.errors, scan.labels, warnings
+    return scan.errors.unpack(), scan.labels, warnings
 
 
 def _validate_xlsx(path: str, schema: Any, meta: dict[str, Any], *, sheet: int | str,
@@ -274,7 +274,7 @@ def _validate_xlsx(path: str, schema: Any, meta: dict[str, Any], *, sheet: int |
 
     reader.check_xlsx_archive(path, max_xlsx_bytes)
     meta["encoding"], meta["encoding_method"] = "utf-8", "xlsx"
-    header, rows, sheet_obj = reader.xlsx_rows(path, sheet)
+    header, rows, sheet_obj, sheet_xml = reader.xlsx_rows(path, sheet)
     if header is None or not any(cell is not None for cell in header):
         if header is None:
             raise SourceError("source-error", "the sheet is empty", "แผ่นงานว่างเปล่า")
@@ -297,15 +297,17 @@ def _validate_xlsx(path: str, schema: Any, meta: dict[str, Any], *, sheet: int |
     if thai_checks:
         from .thai import ThaiChecks
 
-        thai = ThaiChecks(header, schema, merged=merged) if len(header) <= THAI_MAX_COLUMNS else None
+        thai = ThaiChecks(header, schema, merged=merged,
+                          formulas=sheet_xml.formulas) if len(header) <= THAI_MAX_COLUMNS else None
     scan = TableScan(header, schema, thai=thai, limit_errors=limit_errors)
     meta["engine"] = "thgov-calamine"
+    meta["formula_cells"] = sheet_xml.formula_count
 
     def batches() -> Any:
         row_number = 2
         stream = itertools.chain(first, rows)
         while True:
-            chunk = list(itertools.islice(stream, reader.BATCH_ROWS))
+            chunk = list(itertools.islice(stream, reader.XLSX_BATCH_ROWS))
             if not chunk:
                 return
             yield reader.rows_to_batch(chunk, scan.width, row_number, typed=True)

@@ -10,6 +10,7 @@ Unique and primary-key duplicates are found with 64-bit keys (``keys.py``).
 from __future__ import annotations
 
 import os
+import pickle
 import time
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -33,6 +34,25 @@ class ScanResult:
 
 class _Stop(Exception):
     pass
+
+
+class PackedErrors:
+    """The errors found so far, each pickled: a dict of a dozen cells takes three times the
+    memory of its bytes, and a file can hold as many errors as ``limit_errors`` allows."""
+
+    def __init__(self, errors: list[dict[str, Any]] = ()) -> None:
+        self.items: list[bytes] = []
+        for error in errors:
+            self.append(error)
+
+    def append(self, error: dict[str, Any]) -> None:
+        self.items.append(pickle.dumps(error, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def unpack(self) -> list[dict[str, Any]]:
+        return [pickle.loads(item) for item in self.items]
 
 
 class TableScan:
@@ -62,7 +82,7 @@ class TableScan:
         self.width = len(self.handler_list)
         self.limit_errors = limit_errors
         self.thai = thai
-        self.errors: list[dict[str, Any]] = header_errors
+        self.errors = PackedErrors(header_errors)
         self.rows = 0
         self.truncated = False
         self.personal_only = False
@@ -79,7 +99,7 @@ class TableScan:
                 mv = f.schema.missing_values
             self.missing_values.append(list(mv))
         if self.limit_errors and len(self.errors) >= self.limit_errors:
-            self.errors = self.errors[: self.limit_errors]
+            self.errors = PackedErrors(header_errors[: self.limit_errors])
             self.truncated = True
 
     # Per batch ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 # frictionless 5 error types the engine finds (parity with frictionless is tested on these).
@@ -84,11 +85,33 @@ STANDARD_TH: dict[str, str] = {
 }
 
 
+# frictionless's English notes, in Thai (the report page shows the Thai message in Thai).
+_NOTES_TH = (
+    (re.compile(r'^type is "(\w+)/(.*)"$', re.S), lambda m: f"ต้องเป็นชนิด {m[1]}"
+     + (f" รูปแบบ {m[2]}" if m[2] != "default" else "")),
+    (re.compile(r'^constraint "required" is "True"$'), lambda m: "ห้ามว่าง"),
+    (re.compile(r'^constraint "(\w+)" is "(.*)"$', re.S), lambda m: f'ข้อกำหนด {m[1]} คือ "{m[2]}"'),
+    (re.compile(r"^the same as in an earlier row$"), lambda m: "ซ้ำกับแถวก่อนหน้า"),
+    (re.compile(r'^cells composing the primary keys are all "None"$'), lambda m: "คีย์หลักว่างทุกเซลล์"),
+)
+
+
+def thai_note(note: str) -> str:
+    for pattern, thai in _NOTES_TH:
+        match = pattern.match(note)
+        if match:
+            return thai(match)
+    return note
+
+
+def thai_title(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    return STANDARD_TH.get(kind) or THAI_TYPES.get(kind, (error.get("title") or kind,))[0]
+
+
 def thai_message(error: dict[str, Any]) -> str:
     """A Thai message for a frictionless error, with its row and column."""
-    kind = error.get("type", "")
-    title = STANDARD_TH.get(kind) or THAI_TYPES.get(kind, (kind,))[0]
-    parts = [title]
+    parts = [thai_title(error)]
     if error.get("rowNumber"):
         parts.append(f"แถวที่ {error['rowNumber']}")
     if error.get("fieldNumber"):
@@ -99,11 +122,12 @@ def thai_message(error: dict[str, Any]) -> str:
     if error.get("noteTh"):
         parts.append(error["noteTh"])
     elif error.get("note"):
-        parts.append(error["note"])
+        parts.append(thai_note(error["note"]))
     return ": ".join([parts[0], " ".join(parts[1:])]) if len(parts) > 1 else parts[0]
 
 
 def add_messages(error: dict[str, Any]) -> dict[str, Any]:
+    error.setdefault("titleTh", thai_title(error))
     error.setdefault("messageTh", thai_message(error))
     return error
 

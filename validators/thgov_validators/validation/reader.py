@@ -10,6 +10,7 @@ archive's decompressed size.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 BATCH_ROWS = 65536
+XLSX_BATCH_ROWS = 16384  # spreadsheet rows are Python objects until checked: smaller batches
 SAMPLE_LINES = 100  # frictionless sniffs the dialect on its first 100 lines
 DELIMITERS = ",\t;|"
 
@@ -287,24 +289,19 @@ def _typed_array(values: list[Any]) -> tuple[Any, list[int]]:
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
         pass
     import collections
-    import datetime as dt
 
-    def kind(value: Any) -> str:
-        if isinstance(value, bool):
-            return "bool"
-        if isinstance(value, (int, float)):
-            return "number"
-        if isinstance(value, dt.datetime):
-            return "datetime"
-        if isinstance(value, dt.date):
-            return "date"
-        return type(value).__name__
-
-    kinds = collections.Counter(kind(v) for v in values if v is not None)
+    # calamine gives cells of exact types (bool, int, float, str, date, datetime, time,
+    # timedelta): counting types runs in C, and a kind per type replaces isinstance per cell.
+    types = collections.Counter(map(type, values))
+    types.pop(type(None), None)
+    kinds: collections.Counter[str] = collections.Counter()
+    for kind_type, count in types.items():
+        kinds[_kind(kind_type)] += count
     top, count = kinds.most_common(1)[0]
     if count < 0.9 * sum(kinds.values()):
         return _Mixed(values), []
-    foreign = [i for i, v in enumerate(values) if v is not None and kind(v) != top]
+    same = {kind_type for kind_type in types if _kind(kind_type) == top} | {type(None)}
+    foreign = [i for i, v in enumerate(values) if type(v) not in same]
     clean = list(values)
     for index in foreign:
         clean[index] = None
@@ -312,6 +309,20 @@ def _typed_array(values: list[Any]) -> tuple[Any, list[int]]:
         return pa.array(clean), foreign
     except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
         return _Mixed(values), []
+
+
+def _kind(value_type: type) -> str:
+    import datetime as dt
+
+    if issubclass(value_type, bool):
+        return "bool"
+    if issubclass(value_type, (int, float)):
+        return "number"
+    if issubclass(value_type, dt.datetime):
+        return "datetime"
+    if issubclass(value_type, dt.date):
+        return "date"
+    return value_type.__name__
 
 
 class _Mixed:
@@ -355,20 +366,23 @@ def check_xlsx_archive(path: str, max_bytes: int, max_ratio: int = 200) -> None:
                           f"ไม่ใช่ไฟล์ XLSX (zip): {exc}") from exc
 
 
+_DATE, _DATETIME = dt.date, dt.datetime
+
+
 def xlsx_cell(value: Any) -> Any:
     """A calamine cell as openpyxl (frictionless's reader) gives it."""
-    import datetime as dt
-
-    if value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
-        return dt.datetime(value.year, value.month, value.day)
+    kind = type(value)
+    if kind is str:
+        return value or None
+    if kind is float:
+        return int(value) if value.is_integer() else value
+    if kind is _DATE:
+        return _DATETIME(value.year, value.month, value.day)
     return value
 
 
-def xlsx_rows(path: str, sheet: int | str = 0) -> tuple[list[Any], Iterator[list[Any]], Any]:
+def xlsx_rows(path: str, sheet: int | str = 0
+              ) -> tuple[list[Any], Iterator[list[Any]], Any, SheetXml]:
     from python_calamine import CalamineWorkbook
 
     try:
@@ -383,29 +397,36 @@ def xlsx_rows(path: str, sheet: int | str = 0) -> tuple[list[Any], Iterator[list
     start = getattr(sheet_obj, "start", None) or (0, 0)
     lead_rows, lead_cols = start
 
+    xml = scan_sheet_xml(path, sheet_obj.name)
+    width = xml.declared_columns
+
     def cells() -> Iterator[list[Any]]:
-        # openpyxl in read-only mode (frictionless's reader) ends a row at its last stored
-        # cell; calamine pads rows to the sheet's width, so trailing empty cells are dropped.
+        # openpyxl in read-only mode (frictionless's reader) gives every row the width of the
+        # sheet's <dimension>; without one, it ends a row at its last stored cell. calamine pads
+        # rows to the width of the cells it read.
         for _ in range(lead_rows):
-            yield []
+            yield [None] * width
         pad = [None] * lead_cols
         for row in rows:
             # '' is calamine's empty cell; other conversions (floats that are whole numbers to
             # int, dates to datetimes) are made by xlsx_cell only for rows frictionless reads.
-            values = pad + [None if value == "" else value for value in row]
-            while values and values[-1] is None:
-                values.pop()
+            values = pad + ([None if value == "" else value for value in row] if "" in row else row)
+            if width:
+                if len(values) != width:
+                    values = (values + [None] * width)[:width]
+            else:
+                while values and values[-1] is None:
+                    values.pop()
             yield values
 
-    declared = _declared_rows(path, sheet_obj.name)
     stream = cells()
-    if declared:
-        stream = _pad_rows(stream, declared)
+    if xml.declared_rows:
+        stream = _pad_rows(stream, xml.declared_rows, width)
     header = next(stream, None)
-    return header, stream, sheet_obj
+    return header, stream, sheet_obj, xml
 
 
-def _pad_rows(rows: Iterator[list[Any]], declared: int) -> Iterator[list[Any]]:
+def _pad_rows(rows: Iterator[list[Any]], declared: int, width: int) -> Iterator[list[Any]]:
     """openpyxl yields empty rows up to the sheet's declared dimension; calamine stops at the
     last row with a value. Empty rows at the end are blank rows for frictionless."""
     count = 0
@@ -413,45 +434,119 @@ def _pad_rows(rows: Iterator[list[Any]], declared: int) -> Iterator[list[Any]]:
         count += 1
         yield row
     for _ in range(max(0, declared - count)):
-        yield []
+        yield [None] * width
 
 
-def _declared_rows(path: str, sheet_name: str) -> int:
-    """The last row of a sheet's <dimension ref="A1:L100001"/>, or 0 when it cannot be read."""
+def _sheet_member(archive: zipfile.ZipFile, sheet_name: str) -> str | None:
+    """The archive member holding a sheet's XML (workbook.xml and its relationships)."""
     import re
 
+    book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    rid = None
+    for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
+        name = re.search(r'\bname="([^"]*)"', tag)
+        if name and _xml_unescape(name.group(1)) == sheet_name:
+            found = re.search(r'\br:id="([^"]*)"|\bid="([^"]*)"', tag)
+            rid = found and (found.group(1) or found.group(2))
+            break
+    target = None
+    for tag in re.findall(r"<Relationship\b[^>]*>", rels):
+        if rid and re.search(rf'\bId="{re.escape(rid)}"', tag):
+            found = re.search(r'\bTarget="([^"]*)"', tag)
+            target = found and found.group(1)
+    if not target:
+        return None
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+_FORMULA_CELL = None
+
+
+@dataclass
+class SheetXml:
+    """What calamine does not tell about a sheet, read from its XML in one streamed pass."""
+
+    declared_rows: int = 0  # <dimension ref="A1:L100001"/>, else the last <row r="N">
+    declared_columns: int = 0  # from <dimension> only (12 for A1:L100001)
+    formulas: dict[int, list[tuple[int, str]]] = field(default_factory=dict)  # row -> cells
+    formula_count: int = 0
+
+
+def scan_sheet_xml(path: str, sheet_name: str, limit: int = 10_000) -> SheetXml:
+    """The sheet's declared size and its formula cells (calamine gives their computed values).
+
+    Formulas are {row number: [(column index from 0, "=formula")]} for the first ``limit``
+    formula cells; a cell of a shared formula other than its first has no text of its own ("").
+    The XML is inflated in 1 MB pieces cut after whole rows; a piece without "<f" costs a find.
+    """
+    import re
+
+    global _FORMULA_CELL
+    if _FORMULA_CELL is None:
+        _FORMULA_CELL = re.compile(
+            rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)([0-9]+)"[^>]*(?<!/)>(?:(?!</?(?:\w+:)?c\b).)*?'
+            rb'<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)', re.S)
+    out = SheetXml()
     try:
         with zipfile.ZipFile(path) as archive:
-            book = archive.read("xl/workbook.xml").decode("utf-8", "replace")
-            rels = archive.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-            rid = None
-            for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", book):
-                name = re.search(r'\bname="([^"]*)"', tag)
-                if name and _xml_unescape(name.group(1)) == sheet_name:
-                    found = re.search(r'\br:id="([^"]*)"|\bid="([^"]*)"', tag)
-                    rid = found and (found.group(1) or found.group(2))
-                    break
-            target = None
-            for tag in re.findall(r"<Relationship\b[^>]*>", rels):
-                if rid and re.search(rf'\bId="{re.escape(rid)}"', tag):
-                    found = re.search(r'\bTarget="([^"]*)"', tag)
-                    target = found and found.group(1)
-            if not target:
-                return 0
-            member = target.lstrip("/") if target.startswith("/") else "xl/" + target
+            member = _sheet_member(archive, sheet_name)
+            if not member:
+                return out
             with archive.open(member) as handle:
-                head = handle.read(4096)
-                match = re.search(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+[0-9]+:[A-Z]+([0-9]+)"', head)
-                if match:
-                    return int(match.group(1))
-                # No dimension (openpyxl's write-only files): the last <row r="N"> counts.
-                tail = head
-                while chunk := handle.read(1 << 20):
-                    tail = tail[-4096:] + chunk
-                rows = re.findall(rb'<(?:\w+:)?row\b[^>]*\br="([0-9]+)"', tail[-8192:])
-                return int(rows[-1]) if rows else 0
-    except (KeyError, OSError, zipfile.BadZipFile, ValueError):
-        return 0
+                carry = b""  # the bytes after the last whole row read so far
+                tail = b""  # the end of the sheet, for its last <row r="N">
+                first = True
+                while True:
+                    chunk = handle.read(1 << 20)
+                    if first:
+                        first = False
+                        match = re.search(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+[0-9]+:([A-Z]+)([0-9]+)"',
+                                          chunk[:4096])
+                        if match:
+                            out.declared_rows = int(match.group(2))
+                            out.declared_columns = _column_number(match.group(1))
+                    if not chunk:
+                        if b"<f" in carry or b":f" in carry:
+                            _formulas(carry, out, limit)
+                        break
+                    tail = (tail[-8192:] + chunk[-8192:])[-8192:]
+                    edge = carry[-3:] + chunk[:3]
+                    if b"<f" in chunk or b":f" in chunk or b"<f" in edge or b":f" in edge:
+                        # Whole rows only; the rest waits for the next piece.
+                        text = carry + chunk
+                        cut = text.rfind(b"row>")
+                        cut = cut + len(b"row>") if cut >= 0 else 0
+                        _formulas(text[:cut], out, limit)
+                        carry = text[cut:]
+                    else:  # most pieces: no formula, nothing copied but the last row's start
+                        cut = chunk.rfind(b"row>")
+                        carry = chunk[cut + len(b"row>"):] if cut >= 0 else carry + chunk
+                if not out.declared_rows:
+                    # No dimension (openpyxl's write-only files): the last <row r="N"> counts.
+                    rows = re.findall(rb'<(?:\w+:)?row\b[^>]*\br="([0-9]+)"', tail)
+                    out.declared_rows = int(rows[-1]) if rows else 0
+    except (KeyError, OSError, zipfile.BadZipFile, ValueError, EOFError):
+        return out
+    return out
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _formulas(piece: bytes, out: SheetXml, limit: int) -> None:
+    for match in _FORMULA_CELL.finditer(piece):
+        out.formula_count += 1
+        if out.formula_count > limit:
+            continue
+        column = _column_number(match.group(1))
+        formula = _xml_unescape((match.group(3) or b"").decode("utf-8", "replace"))
+        out.formulas.setdefault(int(match.group(2)), []).append(
+            (column - 1, "=" + formula if formula else ""))
 
 
 def _xml_unescape(text: str) -> str:

@@ -122,6 +122,99 @@ def _hits(arr: pa.Array, pattern: str) -> np.ndarray:
     return np.nonzero(np.asarray(mask.to_numpy(zero_copy_only=False), dtype=bool))[0]
 
 
+# Byte-level views of a string array: the cheap first pass of every text check. A regex (RE2)
+# costs about as much per cell as the rest of the validation; numpy on the array's offsets and
+# bytes picks the few cells a regex could match, and the regex decides on those only.
+_DIGIT_OR_SIGN = np.zeros(256, dtype=bool)
+_DIGIT_OR_SIGN[[*range(0x30, 0x3A), *b"+=@-"]] = True
+_SPACE = np.zeros(256, dtype=bool)
+_SPACE[list(b" \t\n\r\f\v")] = True
+_ASCII_DIGIT = np.zeros(256, dtype=bool)
+_ASCII_DIGIT[0x30:0x3A] = True
+
+
+class _Bytes:
+    """Offsets, lengths and bytes of a string array (nulls have length 0)."""
+
+    def __init__(self, arr: pa.Array) -> None:
+        n = len(arr)
+        buffers = arr.buffers()
+        width = np.int64 if pa.types.is_large_string(arr.type) else np.int32
+        self.offsets = np.frombuffer(buffers[1], dtype=width, count=n + 1, offset=arr.offset
+                                     * np.dtype(width).itemsize).astype(np.int64)
+        self.data = (np.frombuffer(buffers[2], dtype=np.uint8) if buffers[2] is not None and n
+                     else np.zeros(0, dtype=np.uint8))
+        self.lengths = np.diff(self.offsets)
+        if arr.null_count:
+            self.lengths[_np_mask(pc.is_null(arr))] = 0
+        self.starts = self.offsets[:-1]
+
+    def byte(self, k: int) -> np.ndarray:
+        """The k-th byte of every cell (0 past its end)."""
+        has = self.lengths > k
+        out = np.zeros(len(self.lengths), dtype=np.uint8)
+        out[has] = self.data[self.starts[has] + k]
+        return out
+
+    def cells_with(self, found: np.ndarray) -> np.ndarray:
+        """Mask of the cells that hold the byte positions ``found``."""
+        mask = np.zeros(len(self.lengths), dtype=bool)
+        if len(found):
+            cells = np.searchsorted(self.offsets, found, side="right") - 1
+            mask[cells[(cells >= 0) & (cells < len(mask))]] = True
+            mask &= self.lengths > 0
+        return mask
+
+    def containing(self, byte: int) -> np.ndarray:
+        lo, hi = int(self.offsets[0]), int(self.offsets[-1])
+        return self.cells_with(lo + np.flatnonzero(self.data[lo:hi] == byte))
+
+    def thai_digits(self) -> np.ndarray:
+        """Cells holding one of ๐-๙ (U+0E50-U+0E59, UTF-8 E0 B9 90-99)."""
+        lo, hi = int(self.offsets[0]), int(self.offsets[-1])
+        data = self.data[lo:hi]
+        if len(data) < 3:
+            return np.zeros(len(self.lengths), dtype=bool)
+        lead = np.flatnonzero(data[:-2] == 0xE0)
+        lead = lead[(data[lead + 1] == 0xB9) & (data[lead + 2] >= 0x90) & (data[lead + 2] <= 0x99)]
+        return self.cells_with(lo + lead)
+
+    def starts_with(self, prefix: bytes) -> np.ndarray:
+        mask = self.lengths >= len(prefix)
+        for k, byte in enumerate(prefix):
+            mask &= self.byte(k) == byte
+        return mask
+
+    def ascii_digits(self, length: int) -> np.ndarray:
+        """Cells of exactly ``length`` ASCII digits."""
+        mask = self.lengths == length
+        for k in range(length):
+            mask &= _ASCII_DIGIT[self.byte(k)]
+        return mask
+
+    def number(self, length: int, mask: np.ndarray) -> np.ndarray:
+        """The value of the cells of ``mask`` (``length`` ASCII digits each)."""
+        starts = self.starts[mask]
+        value = np.zeros(len(starts), dtype=np.int64)
+        for k in range(length):
+            value = value * 10 + (self.data[starts + k].astype(np.int64) - 0x30)
+        return value
+
+
+def _candidates(arr: pa.Array) -> np.ndarray:
+    """Indices of the cells matching CANDIDATE, with the regex run only where bytes cannot tell."""
+    b = _Bytes(arr)
+    first = b.byte(0)
+    sure = (_DIGIT_OR_SIGN[first] & (b.lengths > 0)) | b.containing(0x40) | b.thai_digits()
+    # Leading white space, or พ/ค that may open พ.ศ./ค.ศ.: the regex decides.
+    maybe = (_SPACE[first] & (b.lengths > 0)) | b.starts_with("พ".encode()) | b.starts_with("ค".encode())
+    maybe &= ~sure
+    idx = np.flatnonzero(maybe)
+    if len(idx):
+        sure[idx[_hits(arr.take(pa.array(idx)), CANDIDATE)]] = True
+    return np.flatnonzero(sure)
+
+
 class _Column:
     def __init__(self, position: int, name: str, label: str, kind: str) -> None:
         self.position = position
@@ -142,10 +235,12 @@ class _Column:
 
 class ThaiChecks:
     def __init__(self, labels: list[Any], schema: Any, merged: list[Any] | None = None,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None,
+                 formulas: dict[int, list[tuple[int, str]]] | None = None) -> None:
         self.labels = ["" if label is None else str(label).strip() for label in labels]
         self.fields = list(schema.fields)
         self.merged = merged or []
+        self.formulas = formulas or {}  # a spreadsheet's formula cells: row -> [(column, text)]
         self.today = today
         self.personal_counts: dict[str, int] = {}
         self.columns = []
@@ -181,6 +276,10 @@ class ThaiChecks:
             arr = _strings(batch.columns[col.position]) if col.position < len(batch.columns) else None
             if arr is None:
                 continue
+            cand = _candidates(arr)
+            if not len(cand):
+                continue
+            arr = arr.take(pa.array(cand)) if len(cand) < len(arr) else arr
             for kind, pattern in (("thai-national-id", ID_CANDIDATE),
                                   ("thai-phone-number", PHONE_CANDIDATE), ("email-address", EMAIL)):
                 idx = _hits(arr, pattern)
@@ -209,6 +308,8 @@ class ThaiChecks:
             self.first_batch = False
             found.extend(self._header(batch))
         rows = batch.row_numbers
+        if self.formulas and len(rows):
+            found.extend(self._formula_cells(int(rows[0]), int(rows[-1])))
         for col in self.columns:
             if col.position >= len(batch.columns):
                 continue
@@ -236,6 +337,22 @@ class ThaiChecks:
             else:
                 found.extend(self._cells(col, arr, rows))
         return found
+
+    def _formula_cells(self, first: int, last: int) -> list[Any]:
+        """Formula cells of a spreadsheet in rows first..last: they run again when it is opened."""
+        out = []
+        for row_number in sorted(r for r in self.formulas if first <= r <= last):
+            for position, formula in self.formulas.pop(row_number):
+                if position >= len(self.columns):
+                    continue
+                shown = formula or "(shared formula)"
+                item = self._error(self.columns[position], "formula-injection", row_number, formula,
+                                   f"a formula cell {shown}: the file holds its last computed value,"
+                                   " and the formula runs when the file is opened",
+                                   f"เป็นเซลล์สูตร {shown} ไฟล์เก็บผลที่คำนวณไว้ล่าสุด และสูตรจะทำงานเมื่อเปิดไฟล์")
+                if item:
+                    out.append(item)
+        return out
 
     def _typed(self, col: _Column, arr: pa.Array, rows: np.ndarray, plain: np.ndarray) -> list[Any]:
         """Checks on typed cells that passed the fast tests: IDs and phones among integers, years."""
@@ -302,17 +419,22 @@ class ThaiChecks:
     def _cells(self, col: _Column, arr: pa.Array, rows: np.ndarray) -> list[Any]:
         """All checks on text cells; one cheap regex picks the few cells any check could hit."""
         out: list[Any] = self._provinces(col, arr, rows)
-        cand = _hits(arr, CANDIDATE)
+        cand = _candidates(arr)
         if not len(cand):
             return out
         if len(cand) < len(arr):
             arr = arr.take(pa.array(cand))
             rows = rows[cand]
         # Cheap masks pick, for each check, the only cells its regex could match.
-        lengths = np.asarray(pc.binary_length(arr).fill_null(0).to_numpy(zero_copy_only=False))
+        b = _Bytes(arr)
+        lengths = b.lengths
         ascii_ = _np_mask(pc.string_is_ascii(arr))
-        first = _np_mask(pc.match_substring_regex(arr, r"^\s*[=+@-]"))
-        at = _np_mask(pc.match_substring(arr, "@"))
+        lead = b.byte(0)
+        first = np.isin(lead, np.frombuffer(b"=+@-", dtype=np.uint8)) & (lengths > 0)
+        spaced = np.flatnonzero(_SPACE[lead] & (lengths > 0))
+        if len(spaced):
+            first[spaced] = _np_mask(pc.match_substring_regex(arr.take(pa.array(spaced)), r"^\s*[=+@-]"))
+        at = b.containing(0x40)
         scopes = {
             "thai-national-id": (lengths >= 13) & (lengths <= 17) & ascii_,
             "thai-phone-number": (lengths >= 9) & (lengths <= 18) & ascii_,
@@ -357,21 +479,42 @@ class ThaiChecks:
 
     def _years(self, col: _Column, arr: pa.Array, rows: np.ndarray) -> list[Any]:
         out = []
+        b = _Bytes(arr)
+        # Cells of four ASCII digits (most years, and codes) are years without a regex; they
+        # are never dates. The regexes read the others.
+        plain = b.ascii_digits(4)
+        plain_years = b.number(4, plain)
+        others = np.flatnonzero(~plain)
+        rest = arr.take(pa.array(others)) if len(others) < len(arr) else arr
         for pattern, is_date in ((YEAR_CELL, False), (DATE_CELL, True)):
-            idx = _hits(arr, pattern)
+            idx = others[_hits(rest, pattern)] if len(others) else others
+            years = self._years_of(arr, idx)
+            if not is_date and plain.any():
+                idx = np.concatenate([np.flatnonzero(plain), idx])
+                years = np.concatenate([plain_years, years])
+                order = np.argsort(idx, kind="stable")
+                idx, years = idx[order], years[order]
             if not len(idx):
                 continue
             if is_date:
                 col.date_cells += len(idx)
             else:
                 col.year_cells += len(idx)
-            sub = arr.take(pa.array(idx))
-            text = pc.utf8_translate(sub, {d: str(i) for i, d in enumerate(THAI_DIGITS)}) \
-                if hasattr(pc, "utf8_translate") else sub
-            digits = pc.extract_regex(text, r"(?P<y>[0-9]{4})")
-            years = pc.cast(pc.struct_field(digits, [0]), pa.int64()).to_numpy(zero_copy_only=False)
+            sub = arr.take(pa.array(idx)) if len(idx) < len(arr) else arr
             out.extend(self._classify(col, years, rows[idx], sub, col.year_hint or is_date))
         return out
+
+    @staticmethod
+    def _years_of(arr: pa.Array, idx: np.ndarray) -> np.ndarray:
+        """The first four digits (Thai digits read as Arabic) of the cells ``idx``."""
+        if not len(idx):
+            return np.zeros(0, dtype=np.int64)
+        text = arr.take(pa.array(idx))
+        for arabic, thai in enumerate(THAI_DIGITS):  # pyarrow has no utf8_translate
+            text = pc.replace_substring(text, thai, str(arabic))
+        digits = pc.extract_regex(text, r"(?P<y>[0-9]{4})")
+        years = pc.cast(pc.struct_field(digits, [0]), pa.int64())
+        return years.fill_null(0).to_numpy(zero_copy_only=False)
 
     def _provinces(self, col: _Column, arr: pa.Array, rows: np.ndarray) -> list[Any]:
         if not (col.province_names or col.province_codes):
