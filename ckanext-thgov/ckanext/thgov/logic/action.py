@@ -255,7 +255,7 @@ def _autocomplete_text(data_dict: DataDict) -> DataDict:
     return cleaned
 
 
-def _autocomplete_cleaned(name: str) -> Action:
+def _autocomplete_cleaned(name: str, what: str, text_param: str = "q") -> Action:
     """CKAN's autocomplete action `name`, given the cleaned text."""
     @tk.chained_action
     @tk.side_effect_free
@@ -263,13 +263,19 @@ def _autocomplete_cleaned(name: str) -> Action:
         return up_func(context, _autocomplete_text(data_dict))
 
     action.__name__ = name
+    # the API page (api_docs.py) reads purpose and parameters from here
+    action.__doc__ = f"""Suggest {what} for the text typed so far: Thai prefixes and words inside Thai names.
+
+    :param {text_param}: the text typed so far (control characters removed, at most {AUTOCOMPLETE_MAX_LENGTH} kept)
+    :param limit: at most this many suggestions
+    """
     return action
 
 
-package_autocomplete = _autocomplete_cleaned("package_autocomplete")
-tag_autocomplete = _autocomplete_cleaned("tag_autocomplete")
-organization_autocomplete = _autocomplete_cleaned("organization_autocomplete")
-group_autocomplete = _autocomplete_cleaned("group_autocomplete")
+package_autocomplete = _autocomplete_cleaned("package_autocomplete", "datasets the caller may see")
+tag_autocomplete = _autocomplete_cleaned("tag_autocomplete", "tags", text_param="query")
+organization_autocomplete = _autocomplete_cleaned("organization_autocomplete", "organizations")
+group_autocomplete = _autocomplete_cleaned("group_autocomplete", "groups (data categories)")
 
 
 def _resource(data_dict: DataDict) -> model.Resource:
