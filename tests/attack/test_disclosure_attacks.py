@@ -33,6 +33,7 @@ STEPS = int(os.environ.get("THGOV_ATTACK_STEPS", "20"))
 ACTORS = ("sysadmin", "admin", "editor", "member", "outsider", "anonymous")
 LICENCES = ("cc-by", "odc-odbl", "cc-by-nc", "notspecified")
 REFUSED = (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound)
+DATASET_URI = re.compile(r"/dataset/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 
 
 @dataclass
@@ -328,6 +329,14 @@ class DisclosureAttack(RuleBasedStateMachine):
             self.check(actor, "recently_changed_packages_activity_list", {a["object_id"] for a in recent})
         feed = self.app.get("/feeds/dataset.atom").body
         self.check("anonymous", "/feeds/dataset.atom", self.ids_by_name(re.findall(r"/dataset/(atk-\d+)", feed)))
+        # the DCAT catalogue (issue 7): the same for everyone, so also asked with a member's token
+        for fmt in ("ttl", "jsonld", "rdf"):
+            for actor in ("anonymous", "member"):
+                headers = {"Authorization": self.world.tokens[actor]} if actor != "anonymous" else {}
+                response = self.app.get(f"/catalog.{fmt}", headers=headers)
+                assert response.status_code == 200, response.body[:2000]
+                # public datasets only, whoever asks: checked as for an anonymous visitor
+                self.check("anonymous", f"/catalog.{fmt} as {actor}", set(DATASET_URI.findall(response.body)))
         for package_id in sorted(self.touched):
             package = model.Package.get(package_id)
             if package is None or self.allowed_for("anonymous", package_id):
@@ -336,6 +345,19 @@ class DisclosureAttack(RuleBasedStateMachine):
             name, resource_ids = package.name, [r.id for r in package.resources]
             self.stats.checks += 1
             assert self.app.get(f"/dataset/{name}", expect_errors=True).status_code == 404
+            # DCAT, Data Package and schema.org outputs of the dataset (issue 7)
+            for page in (f"/dataset/{name}.ttl", f"/dataset/{package_id}.jsonld", f"/dataset/{name}.rdf",
+                         f"/dataset/{name}/datapackage.json"):
+                self.stats.checks += 1
+                assert self.app.get(page, expect_errors=True).status_code == 404, f"LEAK: {page}"
+                member = self.app.get(page, headers={"Authorization": self.world.tokens["member"]},
+                                      expect_errors=True)
+                assert member.status_code == 404, f"LEAK: {page} to a member (open-data outputs are public only)"
+            self.stats.checks += 1
+            as_member = self.app.get(f"/dataset/{name}", headers={"Authorization": self.world.tokens["member"]},
+                                     expect_errors=True)
+            assert '<script type="application/ld+json">' not in as_member.body, (
+                f"LEAK: schema.org JSON-LD of {name} in its page\n{self.stats.history()}")
             try:
                 self.as_actor("anonymous", "package_activity_list", id=package_id)
                 raise AssertionError(f"LEAK: package_activity_list of {name} to anonymous")

@@ -25,7 +25,13 @@ __all__ = [
     "resource_validation_run",
     "resource_validation_show",
     "resource_validation_delete",
+    "dcat_dataset_show",
+    "dcat_catalog_show",
+    "thgov_datapackage_show",
 ]
+
+# The RDF serialisations ckanext-dcat's endpoints offer (anything else is not found).
+RDF_FORMATS = frozenset({"rdf", "xml", "ttl", "n3", "jsonld"})
 
 
 @tk.side_effect_free
@@ -287,3 +293,62 @@ def resource_validation_delete(context: Context, data_dict: DataDict) -> dict[st
     tk.get_action("resource_patch")({"ignore_auth": True, "user": context["user"], validation.WRITING: True},
                                     {"id": resource.id, "validation_status": "", "validation_timestamp": ""})
     return {"resource_id": resource.id, "deleted": True}
+
+
+# -- open-data outputs: only datasets that pass the disclosure rule ----------------------
+
+def _disclosed_dataset(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The dataset if it may be published; otherwise not found, never "not authorized", so a
+    private dataset's URL tells nothing about it (and its members see the same as everyone)."""
+    try:
+        dataset = tk.get_action("package_show")(
+            {"user": context.get("user", ""), "use_cache": False}, {"id": tk.get_or_bust(data_dict, "id")})
+    except tk.NotAuthorized:
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    if not disclosure.is_disclosed(dataset):
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    return dataset
+
+
+def _rdf_format(data_dict: DataDict) -> None:
+    if data_dict.get("format") not in RDF_FORMATS | {None}:
+        raise tk.ObjectNotFound(tk._("Not found"))
+
+
+@tk.side_effect_free
+@tk.chained_action
+def dcat_dataset_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """A dataset's DCAT: 404 for any dataset that is not disclosed, whoever asks."""
+    _rdf_format(data_dict)
+    _disclosed_dataset(context, data_dict)
+    return up_func(context, data_dict)
+
+
+@tk.side_effect_free
+@tk.chained_action
+def dcat_catalog_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """The catalogue (paged): the same for everyone, public datasets that pass the rule only.
+    ckanext-dcat's search runs with the asker's rights; this one runs as an anonymous visitor."""
+    from ckanext.dcat import logic as dcat_logic
+    from ckanext.dcat.processors import RDFSerializer
+
+    tk.check_access("dcat_catalog_show", context, data_dict)
+    _rdf_format(data_dict)
+    query = dcat_logic._search_ckan_datasets({"user": "", "ignore_auth": False}, data_dict)
+    datasets = [d for d in query["results"] if disclosure.is_disclosed(d)]
+    serializer = RDFSerializer(profiles=data_dict.get("profiles"))
+    return serializer.serialize_catalog({}, datasets, _format=data_dict.get("format"),
+                                        pagination_info=dcat_logic._pagination_info(query, data_dict))
+
+
+@tk.side_effect_free
+def thgov_datapackage_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """A disclosed dataset as a Frictionless Data Package, with each tabular resource's Table
+    Schema (the one given on the resource, else the one validation inferred)."""
+    from ckanext.thgov import datapackage
+
+    tk.check_access("thgov_datapackage_show", context, data_dict)
+    dataset = _disclosed_dataset(context, data_dict)
+    reports = {row.resource_id: row.as_dict() for row in model.Session.query(Validation)
+               .filter(Validation.package_id == dataset["id"])}
+    return datapackage.build(dataset, reports, tk.config.get("ckan.site_url", ""))
