@@ -19,6 +19,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.dcat.profiles import DCAT, DCT, FOAF, GSP, VCARD, RDFProfile
+from ckanext.dcat.utils import resource_uri
 
 from ckanext.thgov import dcat_mapping as mapping
 
@@ -137,8 +138,6 @@ class ThgovDCATProfile(RDFProfile):
             self._write_field(dataset_ref, field, dataset_dict.get(field["field_name"]))
 
         distributions = {str(o): o for o in g.objects(dataset_ref, DCAT.distribution)}
-        from ckanext.dcat.utils import resource_uri
-
         for resource_dict in dataset_dict.get("resources", []):
             distribution = distributions.get(resource_uri(resource_dict))
             if distribution is not None:
@@ -147,14 +146,13 @@ class ThgovDCATProfile(RDFProfile):
     def _access_and_frequency(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:
         category, level = dataset_dict.get("data_category"), dataset_dict.get("data_classification")
         if category or level:
-            uri = mapping.access_right(category, level)
-            code = uri.rsplit("/", 1)[-1]
-            ref = self._concept(uri, DCT.RightsStatement, {"en": code.replace("_", "-").lower()})
+            # EU authority terms keep their official labels (not restated here)
+            ref = self._concept(mapping.access_right(category, level), DCT.RightsStatement, {})
             self._replace(dataset_ref, DCT.accessRights, ref)
         uri = mapping.frequency(dataset_dict.get("update_frequency_unit"),
                                 dataset_dict.get("update_frequency_interval"))
         if uri:
-            ref = self._concept(uri, DCT.Frequency, {"en": uri.rsplit("/", 1)[-1].lower().replace("_", " ")})
+            ref = self._concept(uri, DCT.Frequency, {})
             self._replace(dataset_ref, DCT.accrualPeriodicity, ref)
 
     def _spatial_and_time(self, dataset_dict: dict[str, Any], dataset_ref: Any) -> None:

@@ -142,7 +142,7 @@ def datapackage(id: str) -> Any:
         package = tk.get_action("thgov_datapackage_show")(_context(), {"id": id})
     except (tk.ObjectNotFound, tk.NotAuthorized):
         return _json_response({"error": "ไม่พบชุดข้อมูล / Dataset not found"}, status=404)
-    return _json_response(package, mimetype="application/vnd.datapackage+json")
+    return _json_response(package)
 
 
 @open_data.route("/ns/thgov.ttl")

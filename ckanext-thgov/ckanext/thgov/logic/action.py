@@ -27,6 +27,7 @@ __all__ = [
     "resource_validation_delete",
     "dcat_dataset_show",
     "dcat_catalog_show",
+    "dcat_catalog_search",
     "thgov_datapackage_show",
 ]
 
@@ -324,21 +325,31 @@ def dcat_dataset_show(up_func: Action, context: Context, data_dict: DataDict) ->
     return up_func(context, data_dict)
 
 
-@tk.side_effect_free
-@tk.chained_action
-def dcat_catalog_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+def _public_catalogue(context: Context, data_dict: DataDict, action: str) -> Any:
     """The catalogue (paged): the same for everyone, public datasets that pass the rule only.
-    ckanext-dcat's search runs with the asker's rights; this one runs as an anonymous visitor."""
+    ckanext-dcat searches with the asker's rights; this searches as an anonymous visitor."""
     from ckanext.dcat import logic as dcat_logic
     from ckanext.dcat.processors import RDFSerializer
 
-    tk.check_access("dcat_catalog_show", context, data_dict)
+    tk.check_access(action, context, data_dict)
     _rdf_format(data_dict)
     query = dcat_logic._search_ckan_datasets({"user": "", "ignore_auth": False}, data_dict)
     datasets = [d for d in query["results"] if disclosure.is_disclosed(d)]
     serializer = RDFSerializer(profiles=data_dict.get("profiles"))
     return serializer.serialize_catalog({}, datasets, _format=data_dict.get("format"),
                                         pagination_info=dcat_logic._pagination_info(query, data_dict))
+
+
+@tk.side_effect_free
+@tk.chained_action
+def dcat_catalog_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    return _public_catalogue(context, data_dict, "dcat_catalog_show")
+
+
+@tk.side_effect_free
+@tk.chained_action
+def dcat_catalog_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    return _public_catalogue(context, data_dict, "dcat_catalog_search")
 
 
 @tk.side_effect_free
