@@ -33,6 +33,8 @@ STEPS = int(os.environ.get("THGOV_ATTACK_STEPS", "20"))
 ACTORS = ("sysadmin", "admin", "editor", "member", "outsider", "anonymous")
 LICENCES = ("cc-by", "odc-odbl", "cc-by-nc", "notspecified")
 REFUSED = (tk.ValidationError, tk.NotAuthorized, tk.ObjectNotFound)
+OPEN_DATA_READS = list(itertools.product(("ttl", "jsonld", "rdf"), ("anonymous", "member")))
+DATASET_URI = re.compile(r"/dataset/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 
 
 @dataclass
@@ -66,6 +68,7 @@ class DisclosureAttack(RuleBasedStateMachine):
     app: object
     stats: Stats
     names = itertools.count()
+    turns = itertools.count()
 
     def __init__(self) -> None:
         super().__init__()
@@ -281,6 +284,9 @@ class DisclosureAttack(RuleBasedStateMachine):
             assert self.allowed_for(actor, package_id), (
                 f"LEAK: {what} shows {package_id} to {actor}\n{self.stats.history()}")
 
+    def headers(self, actor: str) -> dict[str, str]:
+        return {"Authorization": self.world.tokens[actor]} if actor in self.world.tokens else {}
+
     def ids_by_name(self, names) -> set[str]:
         return {p.id for p in model.Session.query(model.Package).filter(model.Package.name.in_(list(names)))}
 
@@ -328,6 +334,12 @@ class DisclosureAttack(RuleBasedStateMachine):
             self.check(actor, "recently_changed_packages_activity_list", {a["object_id"] for a in recent})
         feed = self.app.get("/feeds/dataset.atom").body
         self.check("anonymous", "/feeds/dataset.atom", self.ids_by_name(re.findall(r"/dataset/(atk-\d+)", feed)))
+        # the DCAT catalogue (issue 7), public datasets only whoever asks: one of its serialisations
+        # and askers per step, in turn, to keep the suite fast
+        fmt, actor = OPEN_DATA_READS[next(self.turns) % len(OPEN_DATA_READS)]
+        response = self.app.get(f"/catalog.{fmt}", headers=self.headers(actor))
+        assert response.status_code == 200, response.body[:2000]
+        self.check("anonymous", f"/catalog.{fmt} as {actor}", set(DATASET_URI.findall(response.body)))
         for package_id in sorted(self.touched):
             package = model.Package.get(package_id)
             if package is None or self.allowed_for("anonymous", package_id):
@@ -336,6 +348,16 @@ class DisclosureAttack(RuleBasedStateMachine):
             name, resource_ids = package.name, [r.id for r in package.resources]
             self.stats.checks += 1
             assert self.app.get(f"/dataset/{name}", expect_errors=True).status_code == 404
+            # DCAT, Data Package and schema.org outputs of the dataset (issue 7): 404 even to its members
+            fmt, actor = OPEN_DATA_READS[next(self.turns) % len(OPEN_DATA_READS)]
+            for page in (f"/dataset/{name}.{fmt}", f"/dataset/{package_id}/datapackage.json"):
+                self.stats.checks += 1
+                assert self.app.get(page, headers=self.headers(actor), expect_errors=True).status_code == 404, (
+                    f"LEAK: {page} to {actor}\n{self.stats.history()}")
+            self.stats.checks += 1
+            as_member = self.app.get(f"/dataset/{name}", headers=self.headers("member"), expect_errors=True)
+            assert '<script type="application/ld+json">' not in as_member.body, (
+                f"LEAK: schema.org JSON-LD of {name} in its page\n{self.stats.history()}")
             try:
                 self.as_actor("anonymous", "package_activity_list", id=package_id)
                 raise AssertionError(f"LEAK: package_activity_list of {name} to anonymous")

@@ -85,6 +85,13 @@ def decide(dataset: Mapping[str, Any]) -> classification.Decision:
                                                dataset.get("creator_user_id")))
 
 
+def is_disclosed(dataset: Mapping[str, Any]) -> bool:
+    """What open-data outputs (DCAT, schema.org, Data Packages) may show: an active public
+    dataset that passes the rule now (not only when it was last written)."""
+    return (dataset.get("state", "active") == "active" and dataset.get("private") is False
+            and decide(dataset).allowed)
+
+
 def summary(decision: classification.Decision, th_prefix: str = "", en_prefix: str = "") -> str:
     """Every failed condition in one bilingual text (for the audit log's reason)."""
     return bilingual(th_prefix + "; ".join(f.th for f in decision.failures),

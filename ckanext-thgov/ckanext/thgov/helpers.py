@@ -23,6 +23,7 @@ __all__ = [
     "thgov_localised_error",
     "thgov_audit_value",
     "thgov_display_datetime",
+    "thgov_structured_data",
 ]
 
 
@@ -152,3 +153,15 @@ def thgov_audit_value(field: str, value: str | None) -> str:
         org = model.Group.get(value)
         return org.display_name if org is not None else value
     return value
+
+
+def thgov_structured_data(pkg: dict[str, Any]) -> Markup:
+    """schema.org JSON-LD for a dataset page, only for disclosed datasets (what search engines and
+    anyone may see), safe inside <script>: a "</script>" in a title cannot end the element."""
+    from ckanext.thgov import disclosure
+
+    if not disclosure.is_disclosed(pkg):
+        return Markup("")
+    text = tk.h.structured_data(pkg)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">\n{text}\n</script>')

@@ -3,6 +3,7 @@ reports, and the action API documentation."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Blueprint
@@ -10,11 +11,12 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-__all__ = ["publication", "validation_report", "api_docs"]
+__all__ = ["publication", "validation_report", "api_docs", "open_data"]
 
 publication = Blueprint("thgov_publication", __name__)
 validation_report = Blueprint("thgov_validation", __name__)
 api_docs = Blueprint("thgov_api_docs", __name__)
+open_data = Blueprint("thgov_open_data", __name__)
 
 STEPS = {
     "request": "thgov_publication_request",
@@ -157,3 +159,43 @@ def _blank_runs_joined(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         out.append(error)
     return out
+
+
+# -- open data for machines: Data Packages, the thgov: vocabulary, DCAT content types ----------
+
+def _json_response(body: Any, status: int = 200, mimetype: str = "application/json") -> Any:
+    from flask import Response
+
+    return Response(json.dumps(body, ensure_ascii=False, indent=2), status=status,
+                    content_type=f"{mimetype}; charset=utf-8")
+
+
+@open_data.route("/dataset/<id>/datapackage.json")
+def datapackage(id: str) -> Any:
+    """The dataset as a Frictionless Data Package; 404 unless the dataset is disclosed."""
+    try:
+        package = tk.get_action("thgov_datapackage_show")(_context(), {"id": id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return _json_response({"error": "ไม่พบชุดข้อมูล / Dataset not found"}, status=404)
+    return _json_response(package)
+
+
+@open_data.route("/ns/thgov.ttl")
+def vocabulary() -> Any:
+    """The thgov: vocabulary (Turtle), generated from the dataset schema the profile writes from."""
+    from flask import Response
+
+    from ckanext.thgov import dcat_vocabulary
+
+    schema = tk.get_action("scheming_dataset_schema_show")({}, {"type": "dataset"})
+    return Response(dcat_vocabulary.turtle(schema), content_type="text/turtle; charset=utf-8")
+
+
+@open_data.after_app_request
+def rdf_charset(response: Any) -> Any:
+    """ckanext-dcat's endpoints send UTF-8 without saying so: Thai text must not be read as Latin-1."""
+    if tk.request.endpoint in ("dcat.read_dataset", "dcat.read_catalog", "dcat.read_dataset_series"):
+        content_type = response.headers.get("Content-Type", "")
+        if content_type and "charset" not in content_type:
+            response.headers["Content-Type"] = f"{content_type}; charset=utf-8"
+    return response

@@ -29,10 +29,17 @@ __all__ = [
     "tag_autocomplete",
     "organization_autocomplete",
     "group_autocomplete",
+    "dcat_dataset_show",
+    "dcat_catalog_show",
+    "dcat_catalog_search",
+    "thgov_datapackage_show",
 ]
 
 # Suggestions are for what someone is typing: nothing longer is a prefix of a name or title.
 AUTOCOMPLETE_MAX_LENGTH = 200
+
+# The RDF serialisations ckanext-dcat's endpoints offer (anything else is not found).
+RDF_FORMATS = frozenset({"rdf", "xml", "ttl", "n3", "jsonld"})
 
 
 @tk.side_effect_free
@@ -340,3 +347,91 @@ def resource_validation_delete(context: Context, data_dict: DataDict) -> dict[st
     tk.get_action("resource_patch")({"ignore_auth": True, "user": context["user"], validation.WRITING: True},
                                     {"id": resource.id, "validation_status": "", "validation_timestamp": ""})
     return {"resource_id": resource.id, "deleted": True}
+
+
+# -- open-data outputs: only datasets that pass the disclosure rule ----------------------
+
+def _disclosed_dataset(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """The dataset if it may be published; otherwise not found, never "not authorized", so a
+    private dataset's URL tells nothing about it (and its members see the same as everyone)."""
+    try:
+        dataset = tk.get_action("package_show")(
+            {"user": context.get("user", ""), "use_cache": False}, {"id": tk.get_or_bust(data_dict, "id")})
+    except tk.NotAuthorized:
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    if not disclosure.is_disclosed(dataset):
+        raise tk.ObjectNotFound(tk._("Dataset not found"))
+    return dataset
+
+
+def _rdf_format(data_dict: DataDict) -> None:
+    if data_dict.get("format") not in RDF_FORMATS | {None}:
+        raise tk.ObjectNotFound(tk._("Not found"))
+
+
+@tk.side_effect_free
+@tk.chained_action
+def dcat_dataset_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """A dataset's DCAT-AP 3 description with the Thai fields: 404 for any dataset that is not
+    disclosed, whoever asks.
+
+    :param id: the dataset id or name
+    :param format: ttl, jsonld, rdf, xml or n3
+    """
+    _rdf_format(data_dict)
+    _disclosed_dataset(context, data_dict)
+    return up_func(context, data_dict)
+
+
+def _public_catalogue(context: Context, data_dict: DataDict, action: str) -> Any:
+    """The catalogue (paged): the same for everyone, public datasets that pass the rule only.
+    ckanext-dcat searches with the asker's rights; this searches as an anonymous visitor."""
+    from ckanext.dcat import logic as dcat_logic
+    from ckanext.dcat.processors import RDFSerializer
+
+    tk.check_access(action, context, data_dict)
+    _rdf_format(data_dict)
+    query = dcat_logic._search_ckan_datasets({"user": "", "ignore_auth": False}, data_dict)
+    datasets = [d for d in query["results"] if disclosure.is_disclosed(d)]
+    serializer = RDFSerializer(profiles=data_dict.get("profiles"))
+    return serializer.serialize_catalog({}, datasets, _format=data_dict.get("format"),
+                                        pagination_info=dcat_logic._pagination_info(query, data_dict))
+
+
+@tk.side_effect_free
+@tk.chained_action
+def dcat_catalog_show(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """The DCAT-AP 3 catalogue of the disclosed datasets, 100 a page, the same for everyone.
+
+    :param format: ttl, jsonld, rdf, xml or n3
+    :param page: the page number (from 1)
+    """
+    return _public_catalogue(context, data_dict, "dcat_catalog_show")
+
+
+@tk.side_effect_free
+@tk.chained_action
+def dcat_catalog_search(up_func: Action, context: Context, data_dict: DataDict) -> Any:
+    """Search the disclosed datasets and answer with the catalogue page in DCAT-AP 3.
+
+    :param q: the search text (Thai is segmented as in package_search)
+    :param format: ttl, jsonld, rdf, xml or n3
+    :param page: the page number (from 1)
+    """
+    return _public_catalogue(context, data_dict, "dcat_catalog_search")
+
+
+@tk.side_effect_free
+def thgov_datapackage_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """A disclosed dataset as a Frictionless Data Package, with each tabular resource's Table
+    Schema (the one given on the resource, else the one validation inferred).
+
+    :param id: the dataset id or name
+    """
+    from ckanext.thgov import datapackage
+
+    tk.check_access("thgov_datapackage_show", context, data_dict)
+    dataset = _disclosed_dataset(context, data_dict)
+    reports = {row.resource_id: row.as_dict() for row in model.Session.query(Validation)
+               .filter(Validation.package_id == dataset["id"])}
+    return datapackage.build(dataset, reports, tk.config.get("ckan.site_url", ""))

@@ -18,6 +18,7 @@ __all__ = [
     "resource_validation_run",
     "resource_validation_show",
     "resource_validation_delete",
+    "thgov_datapackage_show",
 ]
 
 
@@ -84,3 +85,9 @@ def resource_validation_show(context: Context, data_dict: DataDict) -> AuthResul
 def resource_validation_delete(context: Context, data_dict: DataDict) -> AuthResult:
     """Only sysadmins (who pass every check anyway) may remove a report."""
     return {"success": False, "msg": disclosure.bilingual("เฉพาะผู้ดูแลระบบ", "Only sysadmins")}
+
+
+@tk.auth_allow_anonymous_access
+def thgov_datapackage_show(context: Context, data_dict: DataDict) -> AuthResult:
+    """Anyone: the action itself answers only for disclosed datasets."""
+    return {"success": True}
