@@ -169,6 +169,23 @@ def test_real_messy_files_have_their_known_problems() -> None:
     assert "thai-multirow-header" in kinds(arrivals)
 
 
+def test_thousands_separators_after_the_inference_sample_are_not_errors(tmp_path: Path) -> None:
+    path = tmp_path / "counts.csv"
+    rows = [f"ต.{n},{n % 900}" for n in range(60)] + ["ต.ท้ายไฟล์,\"1,378\"", "ต.ผิด,\"12x\""]
+    path.write_text("ตำบล,จำนวน\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    report = validate(path, infer_rows=50)
+    fields = {f["name"]: f for f in report["thgov"]["schema"]["fields"]}
+    assert fields["จำนวน"] == {"name": "จำนวน", "type": "number", "groupChar": ","}
+    errors = report["tasks"][0]["errors"]
+    assert [(e["type"], e["rowNumber"], e["cell"]) for e in errors] == [("type-error", 63, "12x")]
+
+
+def test_the_real_tis620_file_has_no_false_type_errors() -> None:
+    report = validate(REAL / "dld_livestock_farmers_by_tambon_2564_tis620.csv")
+    assert report["thgov"]["encoding"] == "cp874"
+    assert "type-error" not in kinds(report)
+
+
 # CLI --------------------------------------------------------------------------------------
 
 

@@ -222,16 +222,40 @@ def _validate(path: str, schema: Any, meta: dict[str, Any], *, format: str | Non
         thai = _thai(header, loaded, thai_checks, path, encoding, dialect, None)
         return TableScan(header, loaded, thai=thai, **scan_kwargs)
 
-    scan = make_scan()
-    meta["engine"] = "thgov-arrow"
-    try:
-        scan.run(reader.prefetch(reader.coalesce(
-            reader.arrow_batches(path, encoding, dialect, scan.width))))
-    except Irregular:
+    def run_scan() -> TableScan:
         scan = make_scan()
-        meta["engine"] = "thgov-python"
-        scan.run(reader.python_batches(path, encoding, dialect, scan.width, max_field_bytes))
+        meta["engine"] = "thgov-arrow"
+        try:
+            scan.run(reader.prefetch(reader.coalesce(
+                reader.arrow_batches(path, encoding, dialect, scan.width))))
+        except Irregular:
+            scan = make_scan()
+            meta["engine"] = "thgov-python"
+            scan.run(reader.python_batches(path, encoding, dialect, scan.width, max_field_bytes))
+        return scan
+
+    scan = run_scan()
+    widened = _widened(meta, scan)
+    if widened is not None:
+        loaded = widened
+        scan = run_scan()
     return _finish(scan, meta)
+
+
+def _widened(meta: dict[str, Any], scan: TableScan) -> Any:
+    """An inferred schema widened where only thousands separators beyond the sample failed it
+    (one more pass, at most); None when the schema was given or needs no widening."""
+    if not meta.get("schema_inferred"):
+        return None
+    from frictionless import Schema
+
+    from .infer import widened_for_grouped_numbers
+
+    descriptor = widened_for_grouped_numbers(meta["schema"], scan.errors.unpack())
+    if descriptor is None:
+        return None
+    meta["schema"] = descriptor
+    return Schema.from_descriptor(descriptor)
 
 
 def _csv_sample(path: str, encoding: str, dialect: reader.CsvDialect, n: int) -> list[list[str]]:

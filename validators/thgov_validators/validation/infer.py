@@ -110,3 +110,22 @@ def infer_schema(labels: list[Any], rows: list[list[Any]]) -> Any:
                 return Schema.from_descriptor({"fields": fields})
         return Schema(fields=built)
     return Schema.from_descriptor({"fields": fields})
+
+
+def widened_for_grouped_numbers(descriptor: dict[str, Any], errors: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The inferred schema with a numeric column made a grouped number when thousands-separated
+    numbers failed it: the sample ended before the first "1,378" (the real TIS-620 file's first
+    is at row 5,958). Other bad cells stay errors. None when nothing is to be widened."""
+    cells: dict[str, list[str]] = {}
+    for error in errors:
+        if error.get("type") == "type-error":
+            cells.setdefault(str(error.get("fieldName")), []).append(str(error.get("cell", "")).strip())
+    fields, changed = [], False
+    for field in descriptor.get("fields", []):
+        found = cells.get(field.get("name", ""))
+        if (found and field.get("type") in ("integer", "number") and "groupChar" not in field
+                and any("," in cell and GROUPED_NUMBER_RE.match(cell) for cell in found)):
+            field = {"name": field["name"], "type": "number", "groupChar": ","}
+            changed = True
+        fields.append(field)
+    return {**descriptor, "fields": fields} if changed else None
