@@ -194,3 +194,24 @@ def test_the_gdc_template_layout_is_read(columns):
     assert row.row == 6 and row.identifier == "rec-1" and row.values["data_type"] == "ข้อมูลระเบียน"
     assert row.values["created_date"] == "2023-01-01" and row.values["high_value_dataset"] == "False"
     assert "owner_org" not in row.values
+
+
+def test_ten_thousand_rows_are_read_and_normalised_quickly(columns):
+    import time
+
+    rows = [dict(STAT_ROW, data_type="ข้อมูลสถิติ", identifier=f"r{n}", objective="อื่น ๆ") for n in range(10_000)]
+    rows[6000]["geo_coverage"] = "จังหวัดดด"
+    content = csv_file(columns, rows)
+    started = time.perf_counter()
+    result = check(columns, "big.csv", content)
+    print(f"\n10,000 rows read and normalised in {time.perf_counter() - started:.2f}s")
+    assert result.total == 10_000 and len(result.rows) == 9_999
+    assert [(i.row, i.field) for i in result.errors] == [(6002, "geo_coverage")]
+    assert sum(i.level == "notice" for i in result.issues) == 10_000
+
+
+def test_too_many_rows_are_refused_before_any_check(columns):
+    rows = [dict(STAT_ROW, data_type="ข้อมูลสถิติ", identifier=f"r{n}") for n in range(30)]
+    with pytest.raises(catalog.FileRefused) as refused:
+        catalog.check_tables(catalog.read_tables("c.csv", csv_file(columns, rows)), columns, max_rows=20)
+    assert "more than 20 rows" in refused.value.en

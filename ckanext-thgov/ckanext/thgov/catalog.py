@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import time
 import uuid
 from typing import Any, Callable
@@ -75,7 +76,25 @@ def _split(message: str) -> tuple[str, str]:
     return _in_thai(message), message
 
 
+# CKAN's own validators answer in the worker's language (English) with the value inside, so
+# the catalogue cannot look them up; the common ones, in Thai
+_CORE_MESSAGES_TH = [
+    (re.compile(r"^Email (.*) is not a valid format$"), "อีเมล {0} มีรูปแบบไม่ถูกต้อง"),
+    (re.compile(r"^Missing value$"), "ต้องกรอกช่องนี้"),
+    (re.compile(r"^Please provide a valid URL$"), "โปรดระบุ URL ที่ถูกต้อง"),
+    (re.compile(r"^Invalid integer$"), "ต้องเป็นจำนวนเต็ม"),
+    (re.compile(r"^That URL is already in use\.$"), "ชื่อ (URL) นี้ถูกใช้แล้ว"),
+    (re.compile(r"^Date format incorrect$"), "รูปแบบวันที่ไม่ถูกต้อง"),
+    (re.compile(r"^Value must be one of (.*)$"), "ค่าต้องเป็นหนึ่งใน {0}"),
+    (re.compile(r"^unexpected choice (.*)$"), "ค่าไม่อยู่ในรายการ {0}"),
+]
+
+
 def _in_thai(message: str) -> str:
+    for pattern, thai in _CORE_MESSAGES_TH:
+        found = pattern.match(message)
+        if found:
+            return thai.format(*found.groups())
     try:
         from flask_babel import force_locale
 
