@@ -247,3 +247,48 @@ def test_a_big_file_is_checked_with_a_precise_report(agency):
     assert [(i["row"], i["field"]) for i in result["issues"] if i["level"] == "error"] == [
         (BIG // 2 + 1, "data_category"), (BIG + 1, "maintainer_email")]
     assert org_datasets(agency["org"]["id"]) == []
+
+
+def test_the_command_checks_then_imports(agency, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    ckan = str(Path(sys.executable).parent / "ckan")
+    ini = str(Path(__file__).resolve().parents[2] / "test.ini")
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_rows([a_row(1), a_row(2, geo_coverage="ดาวอังคาร")]))
+    checked = subprocess.run([ckan, "-c", ini, "thgov", "import", str(bad), "--org", "moi-test", "--dry-run"],
+                             capture_output=True, text=True)
+    assert checked.returncode == 1
+    assert "'ดาวอังคาร'" in checked.stdout and ":3 [" in checked.stdout
+    assert "checked 2 rows" in checked.stdout and "1 errors" in checked.stdout
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_rows([a_row(1), a_row(2)]))
+    imported = subprocess.run([ckan, "-c", ini, "thgov", "import", str(good), "--org", "moi-test"],
+                              capture_output=True, text=True)
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    assert "done: 2 created, 0 updated" in imported.stdout
+    model.Session.remove()
+    assert [d["name"] for d in org_datasets(agency["org"]["id"])] == ["moi-test-set-1", "moi-test-set-2"]
+
+
+def test_template_and_export_downloads(app, agency):
+    member = factories.User()
+    helpers.call_action("organization_member_create", id=agency["org"]["id"], username=member["name"], role="member")
+    seed(agency)
+    headers = {"Authorization": factories.APIToken(user=agency["editor"]["name"])["token"]}
+    page = app.get("/organization/moi-test/import", headers=headers)
+    assert page.status_code == 200 and "template.xlsx" in page.body
+    template = app.get("/organization/moi-test/import/template.xlsx", headers=headers)
+    assert template.status_code == 200 and template.data[:2] == b"PK"
+    csv_template = app.get("/organization/moi-test/import/template.csv", headers=headers)
+    assert csv_template.data.decode("utf-8-sig").startswith("ตัวระบุชุดข้อมูล,ประเภทชุดข้อมูล *")
+    member_headers = {"Authorization": factories.APIToken(user=member["name"])["token"]}
+    exported = app.get("/organization/moi-test/export.csv", headers=member_headers)
+    assert exported.status_code == 200 and "attachment" in exported.headers["Content-Disposition"]
+    assert exported.data.decode("utf-8-sig").count("\r\n") == 2 + len(BY_TYPE)  # two header rows
+    # a member may export but not import; a stranger may do neither
+    assert app.get("/organization/moi-test/import", headers=member_headers).status_code == 403
+    stranger = {"Authorization": factories.APIToken(user=factories.User()["name"])["token"]}
+    assert app.get("/organization/moi-test/export.xlsx", headers=stranger).status_code == 403

@@ -244,13 +244,14 @@ def start_check(org: model.Group, user: str, filename: str, content: bytes, dry_
                         content=content)
     model.Session.add(run)
     model.Session.commit()
+    import_id = run.id
     if background:
-        tk.enqueue_job(check_catalog, [run.id, dry_run], title=f"thgov catalogue check {run.id}",
+        tk.enqueue_job(check_catalog, [import_id, dry_run], title=f"thgov catalogue check {import_id}",
                        rq_kwargs={"timeout": tk.config["ckanext.thgov.import.job_timeout"]})
     else:
-        check_catalog(run.id, dry_run=True, user=user)
+        check_catalog(import_id, dry_run=True, user=user)
     model.Session.remove()
-    return CatalogImport.get(run.id)
+    return CatalogImport.get(import_id)
 
 
 def check_catalog(import_id: str, dry_run: bool = False, user: str | None = None) -> str:

@@ -59,6 +59,7 @@ def import_catalog(file: str, org: str, dry_run: bool, user: str | None) -> None
     run = catalog.start_check(organization, user, Path(file).name, Path(file).read_bytes(), dry_run=True,
                               background=False)
     checked = time.perf_counter() - started
+    import_id = run.id
     for issue in run.as_dict()["issues"]:
         where = ":".join(str(p) for p in (issue["sheet"], issue["row"]) if p is not None)
         column = f" [{issue['column']}]" if issue["column"] else ""
@@ -70,13 +71,13 @@ def import_catalog(file: str, org: str, dry_run: bool, user: str | None) -> None
     if dry_run:
         return
     started = time.perf_counter()
-    catalog.queue_here(run.id)
-    outcome = catalog.import_catalog(run.id, user)
-    from ckanext.thgov.model import CatalogImport
+    catalog.queue_here(import_id)
+    outcome = catalog.import_catalog(import_id, user)
     from ckan import model
+    from ckanext.thgov.model import CatalogImport
 
     model.Session.remove()
-    result = CatalogImport.get(run.id)
+    result = CatalogImport.get(import_id)
     click.echo(f"{outcome}: {result.created_count} created, {result.updated_count} updated "
                f"in {time.perf_counter() - started:.1f}s")
     if outcome != "done":
