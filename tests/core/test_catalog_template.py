@@ -104,8 +104,10 @@ def test_close_thai_values_are_normalised_and_reported(columns):
     assert values["data_format"] == ["CSV", "XLS"] and values["update_frequency_unit"] == "ปี"
     notices = {(i.field, i.value) for i in result.issues if i.level == "notice"}
     assert ("objective", "อื่น ๆ") in notices and ("data_classification", "เปิด เผย") in notices
-    # leading/trailing spaces are not worth a notice, but are stripped
+    # spaces around a value are stripped, and said (shown as ␣ so a person sees them)
     assert values["geo_coverage"] == "จังหวัด"
+    spaced = next(i for i in result.issues if i.field == "geo_coverage")
+    assert spaced.level == "notice" and "'␣␣จังหวัด␣' was read as 'จังหวัด'" in spaced.message_en
 
 
 def test_unknown_and_ambiguous_values_are_refused_with_row_and_column(columns):

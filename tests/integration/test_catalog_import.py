@@ -292,3 +292,14 @@ def test_template_and_export_downloads(app, agency):
     assert app.get("/organization/moi-test/import", headers=member_headers).status_code == 403
     stranger = {"Authorization": factories.APIToken(user=factories.User()["name"])["token"]}
     assert app.get("/organization/moi-test/export.xlsx", headers=stranger).status_code == 403
+
+
+def test_an_import_whose_job_died_is_shown_failed(agency):
+    import datetime as dt
+
+    result = do_import(agency, csv_rows([a_row(1)]), "catalog.csv", dry_run=True)
+    run = CatalogImport.get(result["id"])
+    run.status, run.started = "running", dt.datetime.utcnow() - dt.timedelta(days=1)  # a worker killed mid-job
+    model.Session.commit()
+    shown = show(result["id"], agency["editor"]["name"])
+    assert shown["status"] == "failed" and "no dataset was written" in shown["message"]

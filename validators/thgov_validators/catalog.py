@@ -539,9 +539,12 @@ def _choice(column: Column, cell: Any, index: _ChoiceIndex, problem: Any) -> tup
         return None, False
     value, candidates = index.match(text)
     if value is not None:
-        if text not in index.exact:
-            problem(column, cell, f"ปรับ '{text}' เป็น '{column.display(value)}'",
-                    f"'{text}' was read as '{column.display(value)}'", "notice")
+        # a cell that was not exactly a listed spelling (spaces, อื่น ๆ, NFD...) is reported
+        raw = cell if isinstance(cell, str) else text
+        if text not in index.exact or raw != text:
+            shown = raw.replace(" ", "␣") if raw.strip() != raw or "  " in raw else raw
+            problem(column, raw, f"ปรับ '{shown}' เป็น '{column.display(value)}'",
+                    f"'{shown}' was read as '{column.display(value)}'", "notice")
         return value, True
     if candidates:
         shown = " / ".join(column.display(c) for c in candidates)

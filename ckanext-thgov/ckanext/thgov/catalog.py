@@ -246,8 +246,13 @@ def start_check(org: model.Group, user: str, filename: str, content: bytes, dry_
     model.Session.commit()
     import_id = run.id
     if background:
-        tk.enqueue_job(check_catalog, [import_id, dry_run], title=f"thgov catalogue check {import_id}",
-                       rq_kwargs={"timeout": tk.config["ckanext.thgov.import.job_timeout"]})
+        try:
+            tk.enqueue_job(check_catalog, [import_id, dry_run], title=f"thgov catalogue check {import_id}",
+                           rq_kwargs={"timeout": tk.config["ckanext.thgov.import.job_timeout"]})
+        except Exception:  # Redis down: the upload is refused with a reason, never a 500
+            log.exception("could not queue the check of catalogue import %s", import_id)
+            _progress(import_id, status="failed", content=None, finished=now(), message=_bilingual(
+                "ระบบงานเบื้องหลังไม่พร้อม โปรดลองใหม่ภายหลัง", "The background job queue is unavailable: try again later"))
     else:
         check_catalog(import_id, dry_run=True, user=user)
     model.Session.remove()
@@ -270,6 +275,11 @@ def check_catalog(import_id: str, dry_run: bool = False, user: str | None = None
     except catalog.FileRefused as refused:
         issue = catalog.Issue(refused.th, refused.en)
         values.update(status="invalid", error_count=1, issues=json.dumps([issue.as_dict()], ensure_ascii=False))
+    except Exception as error:  # a bug or a lost database: the page says so instead of waiting forever
+        model.Session.rollback()
+        _progress(import_id, status="failed", content=None, finished=now(), message=_bilingual(
+            f"ตรวจสอบไฟล์ไม่สำเร็จ ({type(error).__name__})", f"The check failed ({type(error).__name__}: {error})"))
+        raise
     else:
         errors = len(result.errors)
         values.update(total=len(planned) if not errors else result.total, error_count=errors,
@@ -284,6 +294,21 @@ def check_catalog(import_id: str, dry_run: bool = False, user: str | None = None
     if values["status"] == "queued":
         return import_catalog(import_id, user)
     return str(values["status"])
+
+
+def sweep_stalled(max_age_seconds: int) -> None:
+    """Imports whose job died (worker killed, timed out: its transaction was rolled back) are failed."""
+    import datetime as dt
+
+    limit = now() - dt.timedelta(seconds=max_age_seconds)
+    stalled = model.Session.query(CatalogImport).filter(
+        CatalogImport.status.in_(["checking", "queued", "running"]),
+        sa.func.coalesce(CatalogImport.started, CatalogImport.created) < limit)
+    for run in stalled:
+        run.status, run.finished = "failed", now()
+        run.message = _bilingual("งานนำเข้าหยุดทำงาน ไม่มีชุดข้อมูลใดถูกบันทึก",
+                                 "The import job stopped: no dataset was written")
+    model.Session.commit()
 
 
 def _user_name(run: CatalogImport) -> str:

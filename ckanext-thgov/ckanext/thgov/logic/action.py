@@ -345,9 +345,13 @@ def thgov_catalog_import_show(context: Context, data_dict: DataDict) -> dict[str
     :param id: the import id
     :param issues: include the per-row issues (default true)
     """
+    from ckanext.thgov import catalog
+
     run = _catalog_import(data_dict)
     tk.check_access("thgov_catalog_import_show", context, {"id": run.id})
-    return run.as_dict(with_issues=tk.asbool(data_dict.get("issues", True)))
+    if run.status in ("checking", "queued", "running"):
+        catalog.sweep_stalled(2 * tk.config["ckanext.thgov.import.job_timeout"])
+    return _catalog_import(data_dict).as_dict(with_issues=tk.asbool(data_dict.get("issues", True)))
 
 
 def thgov_catalog_import_start(context: Context, data_dict: DataDict) -> dict[str, Any]:
