@@ -39,3 +39,32 @@ def publish():
         return helpers.call_action("thgov_publication_approve", {"user": approver["name"]}, id=dataset_id)
 
     return call
+
+
+@pytest.fixture
+def empty_queue():
+    """The background job queue (RQ on the test Redis) empty before and after the test."""
+    from ckan.lib import jobs
+
+    jobs.get_queue().empty()
+    yield
+    jobs.get_queue().empty()
+
+
+@pytest.fixture
+def run_worker():
+    """Run what `ckan jobs worker` does, in this process (SimpleWorker: no fork), until the queue
+    is empty; returns how many jobs were queued."""
+    import rq
+
+    from ckan import model
+    from ckan.lib import jobs
+
+    def run() -> int:
+        queue = jobs.get_queue()
+        queued = queue.count
+        rq.SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        model.Session.remove()  # read what the jobs committed
+        return queued
+
+    return run

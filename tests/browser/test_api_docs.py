@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,8 @@ from selenium.webdriver.common.by import By
 from ckanext.thgov import api_docs
 
 pytestmark = pytest.mark.browser
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 ORG = "pollution-control-department"
 DATASET = "pcd-air-quality-2567"
@@ -85,6 +88,24 @@ def _establish(state: str, ex: dict[str, Any]) -> None:
         assert sysadmin("thgov_publication_approve", id=dataset_id)["private"] is False
     if state == "validated-public":
         sysadmin("resource_validation_run", resource_id=ex["resource"]["id"], **{"async": False})
+    if state == "import-checked":
+        ex["env"]["IMPORT_ID"] = _checked_import(ex)
+
+
+def _checked_import(ex: dict[str, Any]) -> str:
+    """An upload of the organization's own catalogue, checked without errors by `ckan thgov import
+    --dry-run` (the portal fixture runs no jobs worker): what thgov_catalog_import_start takes."""
+    exported = requests.get(f"{ex['env']['CKAN_URL']}/organization/{ORG}/export.csv",
+                            headers={"Authorization": ex["tokens"]["admin"]}, timeout=60)
+    assert exported.status_code == 200, exported.text[:500]
+    path = Path(ex["env"]["CURL_HOME"]) / "catalog.csv"
+    path.write_bytes(exported.content)
+    checked = subprocess.run(
+        [str(Path(sys.executable).parent / "ckan"), "-c", str(REPO_ROOT / "test.ini"), "thgov", "import",
+         str(path), "--org", ORG, "--dry-run", "--user", "api-docs-admin"],
+        capture_output=True, text=True, timeout=300)
+    assert checked.returncode == 0, checked.stdout[-2000:] + checked.stderr[-2000:]
+    return re.findall(r"\(([0-9a-f-]{36})\)", checked.stdout)[-1]
 
 
 def _value(data: Any, dotted: str) -> Any:

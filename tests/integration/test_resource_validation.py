@@ -22,13 +22,6 @@ TIS620 = REAL / "dld_livestock_farmers_by_tambon_2564_tis620.csv"
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "empty_queue")
 
 
-@pytest.fixture
-def empty_queue():
-    jobs.get_queue().empty()
-    yield
-    jobs.get_queue().empty()
-
-
 def run_worker() -> int:
     """What `ckan jobs worker` does, in this process (SimpleWorker: no fork) until the queue is empty."""
     queue = jobs.get_queue()

@@ -80,3 +80,66 @@ def search_index_check(limit: int) -> None:
             click.echo(f"  {name}")
     if not result.ok:
         raise SystemExit(1)
+
+
+def _site_user() -> str:
+    return tk.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
+
+
+@thgov.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--org", required=True, help="The organization (id or name) the datasets belong to")
+@click.option("--dry-run", is_flag=True, help="Only check the file and print the report; write nothing")
+@click.option("--user", default=None, help="Write as this user (default: the site user)")
+def import_catalog(file: str, org: str, dry_run: bool, user: str | None) -> None:
+    """Import an organization's catalogue spreadsheet (XLSX or CSV): every problem is listed
+    per row first; with any error nothing is written. Runs here, not in a worker."""
+    import time
+    from pathlib import Path
+
+    from ckanext.thgov import catalog
+
+    organization = catalog.organization(org)
+    user = user or _site_user()
+    started = time.perf_counter()
+    run = catalog.start_check(organization, user, Path(file).name, Path(file).read_bytes(), dry_run=True,
+                              background=False)
+    checked = time.perf_counter() - started
+    import_id = run.id
+    for issue in run.as_dict()["issues"]:
+        where = ":".join(str(p) for p in (issue["sheet"], issue["row"]) if p is not None)
+        column = f" [{issue['column']}]" if issue["column"] else ""
+        value = f" {issue['value']!r}" if issue["value"] else ""
+        click.echo(f"{issue['level']} {where}{column}{value}: {issue['message_th']} / {issue['message_en']}")
+    click.echo(f"checked {run.total} rows in {checked:.1f}s: {run.error_count} errors ({run.id})")
+    if run.status != "checked":
+        raise click.exceptions.Exit(1)
+    if dry_run:
+        return
+    started = time.perf_counter()
+    catalog.queue_here(import_id)
+    outcome = catalog.import_catalog(import_id, user)
+    from ckan import model
+    from ckanext.thgov.model import CatalogImport
+
+    model.Session.remove()
+    result = CatalogImport.get(import_id)
+    click.echo(f"{outcome}: {result.created_count} created, {result.updated_count} updated "
+               f"in {time.perf_counter() - started:.1f}s")
+    if outcome != "done":
+        raise click.exceptions.Exit(1)
+
+
+@thgov.command("export")
+@click.option("--org", required=True, help="The organization (id or name)")
+@click.option("--format", "file_format", type=click.Choice(["xlsx", "csv"]), default="xlsx")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), required=True)
+def export_catalog(org: str, file_format: str, output: str) -> None:
+    """Export an organization's catalogue (private datasets included) in the import template."""
+    from pathlib import Path
+
+    from ckanext.thgov import catalog
+
+    content = catalog.export(catalog.organization(org), _site_user(), file_format)
+    Path(output).write_bytes(content)
+    click.echo(f"wrote {output} ({len(content):,} bytes)")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import Boolean, Column, DateTime, Integer, UnicodeText
-from sqlalchemy.orm import Mapped
+from sqlalchemy import Boolean, Column, DateTime, Float, Integer, LargeBinary, UnicodeText
+from sqlalchemy.orm import Mapped, deferred
 
 from ckan.model import meta
 from ckan.model.base import BaseModel
@@ -125,4 +125,51 @@ class Validation(BaseModel):  # type: ignore[misc, valid-type]
         }
         if with_report:
             result["report"] = json.loads(self.report) if self.report else None
+        return result
+
+
+class CatalogImport(BaseModel):  # type: ignore[misc, valid-type]
+    """One upload of an organization's catalogue spreadsheet (statuses: checking, invalid, checked,
+    queued, running, done, failed). The file is kept until it is checked, then the checked rows
+    until they are written, so the jobs need no shared file storage."""
+
+    __tablename__ = "thgov_catalog_import"
+
+    id: Mapped[str] = Column(UnicodeText, primary_key=True)  # type: ignore[assignment]
+    owner_org: Mapped[str] = Column(UnicodeText, nullable=False, index=True)  # type: ignore[assignment]
+    user_id: Mapped[str | None] = Column(UnicodeText)  # type: ignore[assignment]
+    filename: Mapped[str | None] = Column(UnicodeText)  # type: ignore[assignment]
+    status: Mapped[str] = Column(UnicodeText, nullable=False)  # type: ignore[assignment]
+    total: Mapped[int] = Column(Integer, nullable=False, default=0)  # type: ignore[assignment]
+    done: Mapped[int] = Column(Integer, nullable=False, default=0)  # type: ignore[assignment]
+    error_count: Mapped[int] = Column(Integer, nullable=False, default=0)  # type: ignore[assignment]
+    created_count: Mapped[int] = Column(Integer, nullable=False, default=0)  # type: ignore[assignment]
+    updated_count: Mapped[int] = Column(Integer, nullable=False, default=0)  # type: ignore[assignment]
+    created: Mapped[dt.datetime] = Column(DateTime, nullable=False, default=_now)  # type: ignore[assignment]
+    started: Mapped[dt.datetime | None] = Column(DateTime)  # type: ignore[assignment]
+    finished: Mapped[dt.datetime | None] = Column(DateTime)  # type: ignore[assignment]
+    check_seconds: Mapped[float | None] = Column(Float)  # type: ignore[assignment]
+    issues: Mapped[str | None] = Column(UnicodeText)  # type: ignore[assignment]
+    rows: Mapped[str | None] = Column(UnicodeText)  # type: ignore[assignment]
+    message: Mapped[str | None] = Column(UnicodeText)  # type: ignore[assignment]
+    content: Mapped[bytes | None] = deferred(Column(LargeBinary))  # type: ignore[assignment]
+
+    @classmethod
+    def get(cls, import_id: str) -> "CatalogImport | None":
+        return meta.Session.get(cls, import_id)
+
+    def as_dict(self, with_issues: bool = True) -> dict[str, Any]:
+        import json
+
+        result: dict[str, Any] = {
+            "id": self.id, "owner_org": self.owner_org, "user_id": self.user_id, "filename": self.filename,
+            "status": self.status, "total": self.total, "done": self.done, "error_count": self.error_count,
+            "created_count": self.created_count, "updated_count": self.updated_count, "message": self.message,
+            "check_seconds": self.check_seconds,
+            "created": self.created.isoformat() if self.created else None,
+            "started": self.started.isoformat() if self.started else None,
+            "finished": self.finished.isoformat() if self.finished else None,
+        }
+        if with_issues:
+            result["issues"] = json.loads(self.issues) if self.issues else []
         return result

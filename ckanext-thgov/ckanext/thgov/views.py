@@ -11,12 +11,13 @@ from flask import Blueprint
 import ckan.plugins.toolkit as tk
 from ckan.types import Context
 
-__all__ = ["publication", "validation_report", "api_docs", "open_data"]
+__all__ = ["publication", "validation_report", "api_docs", "open_data", "catalog_import"]
 
 publication = Blueprint("thgov_publication", __name__)
 validation_report = Blueprint("thgov_validation", __name__)
 api_docs = Blueprint("thgov_api_docs", __name__)
 open_data = Blueprint("thgov_open_data", __name__)
+catalog_import = Blueprint("thgov_catalog", __name__)
 
 STEPS = {
     "request": "thgov_publication_request",
@@ -199,3 +200,111 @@ def rdf_charset(response: Any) -> Any:
         if content_type and "charset" not in content_type:
             response.headers["Content-Type"] = f"{content_type}; charset=utf-8"
     return response
+
+
+# -- catalogue spreadsheets (issue 7) -------------------------------------------------------
+
+SPREADSHEET_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+
+
+def _organization(id: str) -> dict[str, Any]:
+    try:
+        return tk.get_action("organization_show")(_context(), {"id": id, "include_datasets": False})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Organization not found"))
+
+
+def _download(content: bytes, filename: str, file_format: str) -> Any:
+    from urllib.parse import quote
+
+    from flask import Response
+
+    return Response(content, mimetype=SPREADSHEET_TYPES[file_format], headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+        "Cache-Control": "no-store",
+    })
+
+
+@catalog_import.route("/organization/<id>/import", methods=["GET", "POST"])
+def upload(id: str) -> Any:
+    """The import page: template downloads, the upload form and the organization's recent imports."""
+    from ckanext.thgov.model import CatalogImport
+    from ckan import model
+
+    org = _organization(id)
+    if not _allowed("thgov_catalog_import", {"id": org["id"]}):
+        return tk.abort(403, tk._("Only the organization's editors and admins may import its catalogue"))
+    if tk.request.method == "POST":
+        data = {"id": org["id"], "upload": tk.request.files.get("upload"),
+                "dry_run": True}  # the page always shows the report first; the import is a second click
+        try:
+            result = tk.get_action("thgov_catalog_import")(_context(), data)
+        except tk.ValidationError as error:
+            _flash_errors(error)
+            return tk.redirect_to("thgov_catalog.upload", id=org["name"])
+        return tk.redirect_to("thgov_catalog.status", id=org["name"], import_id=result["id"])
+    recent = (model.Session.query(CatalogImport).filter(CatalogImport.owner_org == org["id"])
+              .order_by(CatalogImport.created.desc()).limit(10).all())
+    return tk.render("thgov/catalog_import.html", {
+        "organization": org, "group_dict": org, "group_type": "organization",
+        "recent": [r.as_dict(with_issues=False) for r in recent],
+    })
+
+
+@catalog_import.route("/organization/<id>/import/<import_id>")
+def status(id: str, import_id: str) -> str:
+    """One upload: the per-row report, then the import's progress (the page polls the status action)."""
+    org = _organization(id)
+    try:
+        result = tk.get_action("thgov_catalog_import_show")(_context(), {"id": import_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        return tk.abort(404, tk._("Import not found"))
+    if result["owner_org"] != org["id"]:
+        return tk.abort(404, tk._("Import not found"))
+    return tk.render("thgov/catalog_import_status.html", {
+        "organization": org, "group_dict": org, "group_type": "organization", "run": result,
+        "errors": [i for i in result["issues"] if i["level"] == "error"],
+        "notices": [i for i in result["issues"] if i["level"] == "notice"],
+    })
+
+
+@catalog_import.route("/organization/<id>/import/<import_id>/start", methods=["POST"])
+def start(id: str, import_id: str) -> Any:
+    """The "import these datasets" button of a checked upload (a form post with the CSRF token)."""
+    try:
+        tk.get_action("thgov_catalog_import_start")(_context(), {"id": import_id})
+    except tk.NotAuthorized:
+        return tk.abort(403, tk._("Only the organization's editors and admins may import its catalogue"))
+    except tk.ObjectNotFound:
+        return tk.abort(404, tk._("Import not found"))
+    except tk.ValidationError as error:
+        _flash_errors(error)
+    return tk.redirect_to("thgov_catalog.status", id=id, import_id=import_id)
+
+
+@catalog_import.route("/organization/<id>/import/template.<file_format>")
+def template(id: str, file_format: str) -> Any:
+    """The empty template, from the live schema (drop-down lists of the allowed values)."""
+    from ckanext.thgov import catalog
+
+    if file_format not in SPREADSHEET_TYPES:
+        return tk.abort(404)
+    org = _organization(id)
+    return _download(catalog.template(file_format), f"thgov-catalog-template-{org['name']}.{file_format}", file_format)
+
+
+@catalog_import.route("/organization/<id>/export.<file_format>")
+def export(id: str, file_format: str) -> Any:
+    """The organization's catalogue (private datasets included, for its members) in the template."""
+    from ckanext.thgov import catalog
+
+    if file_format not in SPREADSHEET_TYPES:
+        return tk.abort(404)
+    org = _organization(id)
+    if not _allowed("thgov_catalog_export", {"id": org["id"]}):
+        return tk.abort(403, tk._("Only the organization's members may export its catalogue"))
+    content = catalog.export(catalog.organization(org["id"]), _context()["user"], file_format)
+    return _download(content, f"{org['name']}-catalog.{file_format}", file_format)

@@ -11,7 +11,7 @@ from ckan.types import Action, Context, DataDict
 
 import thgov_validators
 from ckanext.thgov import disclosure, validation
-from ckanext.thgov.model import AuditEntry, Publication, Validation, now
+from ckanext.thgov.model import AuditEntry, CatalogImport, Publication, Validation, now
 
 __all__ = [
     "thgov_version_show",
@@ -33,6 +33,9 @@ __all__ = [
     "dcat_catalog_show",
     "dcat_catalog_search",
     "thgov_datapackage_show",
+    "thgov_catalog_import",
+    "thgov_catalog_import_show",
+    "thgov_catalog_import_start",
 ]
 
 # Suggestions are for what someone is typing: nothing longer is a prefix of a name or title.
@@ -435,3 +438,78 @@ def thgov_datapackage_show(context: Context, data_dict: DataDict) -> dict[str, A
     reports = {row.resource_id: row.as_dict() for row in model.Session.query(Validation)
                .filter(Validation.package_id == dataset["id"])}
     return datapackage.build(dataset, reports, tk.config.get("ckan.site_url", ""))
+
+
+# -- catalogue spreadsheets (issue 7) -------------------------------------------------------
+
+def _upload_content(data_dict: DataDict) -> tuple[str, bytes]:
+    upload = data_dict.get("upload")
+    limit = tk.config["ckanext.thgov.import.max_bytes"]
+    if upload is None or not hasattr(upload, "read"):
+        raise tk.ValidationError({"upload": [disclosure.bilingual(
+            "โปรดแนบไฟล์บัญชีข้อมูล (XLSX หรือ CSV)", "Attach the catalogue file (XLSX or CSV)")]})
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise tk.ValidationError({"upload": [disclosure.bilingual(
+            f"ไฟล์ใหญ่เกิน {limit // 1_048_576} MB", f"The file is larger than {limit // 1_048_576} MB")]})
+    if not content:
+        raise tk.ValidationError({"upload": [disclosure.bilingual("ไฟล์ว่างเปล่า", "The file is empty")]})
+    return str(getattr(upload, "filename", None) or "upload"), content
+
+
+def thgov_catalog_import(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Check an organization's catalogue spreadsheet (XLSX or CSV, the portal's template or the
+    Thai GDC template) and, unless it is a dry run or has errors, import it in the background.
+
+    Nothing is written while any row has an error. Poll ``thgov_catalog_import_show``.
+
+    :param id: the organization id or name
+    :param upload: the file (multipart upload)
+    :param dry_run: only check, write nothing (default false); start later with
+        ``thgov_catalog_import_start``
+    :returns: the import: status (invalid, checked, queued, running, done, failed), total, done,
+        error_count and the per-row issues (row, column, value, message_th, message_en)
+    """
+    from ckanext.thgov import catalog
+
+    org = catalog.organization(tk.get_or_bust(data_dict, "id"))
+    tk.check_access("thgov_catalog_import", context, {"id": org.id})
+    filename, content = _upload_content(data_dict)
+    run = catalog.start_check(org, context["user"], filename, content, tk.asbool(data_dict.get("dry_run", False)))
+    return run.as_dict()
+
+
+def _catalog_import(data_dict: DataDict) -> CatalogImport:
+    run = CatalogImport.get(tk.get_or_bust(data_dict, "id"))
+    if run is None:
+        raise tk.ObjectNotFound(disclosure.bilingual("ไม่พบการนำเข้านี้", "Import not found"))
+    return run
+
+
+@tk.side_effect_free
+def thgov_catalog_import_show(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """An import's status and progress (rows done of total) and its per-row report.
+
+    :param id: the import id
+    :param issues: include the per-row issues (default true)
+    """
+    from ckanext.thgov import catalog
+
+    run = _catalog_import(data_dict)
+    tk.check_access("thgov_catalog_import_show", context, {"id": run.id})
+    if run.status in ("checking", "queued", "running"):
+        catalog.sweep_stalled(2 * tk.config["ckanext.thgov.import.job_timeout"])
+    return _catalog_import(data_dict).as_dict(with_issues=tk.asbool(data_dict.get("issues", True)))
+
+
+def thgov_catalog_import_start(context: Context, data_dict: DataDict) -> dict[str, Any]:
+    """Import a checked upload (a dry run without errors) in the background.
+
+    :param id: the import id
+    """
+    from ckanext.thgov import catalog
+
+    run = _catalog_import(data_dict)
+    tk.check_access("thgov_catalog_import_start", context, {"id": run.id})
+    catalog.queue(run.id)
+    return _catalog_import(data_dict).as_dict(with_issues=False)

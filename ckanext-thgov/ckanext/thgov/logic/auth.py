@@ -19,6 +19,10 @@ __all__ = [
     "resource_validation_show",
     "resource_validation_delete",
     "thgov_datapackage_show",
+    "thgov_catalog_import",
+    "thgov_catalog_import_show",
+    "thgov_catalog_import_start",
+    "thgov_catalog_export",
 ]
 
 
@@ -91,3 +95,45 @@ def resource_validation_delete(context: Context, data_dict: DataDict) -> AuthRes
 def thgov_datapackage_show(context: Context, data_dict: DataDict) -> AuthResult:
     """Anyone: the action itself answers only for disclosed datasets."""
     return {"success": True}
+
+
+def _may_create_in(context: Context, org_id: str | None) -> AuthResult:
+    from ckan import authz
+
+    if org_id and authz.has_user_permission_for_group_or_org(org_id, context.get("user"), "create_dataset"):
+        return {"success": True}
+    return {"success": False, "msg": disclosure.bilingual(
+        "เฉพาะบรรณาธิการ (editor) หรือผู้ดูแล (admin) ของหน่วยงาน",
+        "Only the organization's editors and admins may import its catalogue")}
+
+
+def thgov_catalog_import(context: Context, data_dict: DataDict) -> AuthResult:
+    """The organization's editors and admins: they may create its datasets one by one anyway."""
+    org = model.Group.get(data_dict.get("id") or "")
+    return _may_create_in(context, org.id if org is not None else None)
+
+
+def _import_org(data_dict: DataDict) -> str | None:
+    from ckanext.thgov.model import CatalogImport
+
+    run = CatalogImport.get(data_dict.get("id") or "")
+    return run.owner_org if run is not None else None
+
+
+def thgov_catalog_import_show(context: Context, data_dict: DataDict) -> AuthResult:
+    return _may_create_in(context, _import_org(data_dict))
+
+
+def thgov_catalog_import_start(context: Context, data_dict: DataDict) -> AuthResult:
+    return _may_create_in(context, _import_org(data_dict))
+
+
+def thgov_catalog_export(context: Context, data_dict: DataDict) -> AuthResult:
+    """Members of the organization (the export holds its private datasets too)."""
+    from ckan import authz
+
+    org = model.Group.get(data_dict.get("id") or "")
+    if org is not None and authz.has_user_permission_for_group_or_org(org.id, context.get("user"), "read"):
+        return {"success": True}
+    return {"success": False, "msg": disclosure.bilingual(
+        "เฉพาะสมาชิกของหน่วยงาน", "Only the organization's members may export its catalogue")}
