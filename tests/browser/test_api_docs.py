@@ -69,7 +69,9 @@ def example_portal(portal, tmp_path_factory) -> dict[str, Any]:
                       files={"upload": ("pm25.csv", CSV)})
     curl_home = tmp_path_factory.mktemp("curl")
     (curl_home / ".curlrc").write_text('write-out = "\\n%{http_code}"\n')
-    env = dict(os.environ, CKAN_URL=portal.url, RESOURCE_ID=resource["id"],
+    catalog_file = curl_home / "catalog.csv"  # headers the template does not have: a per-row report
+    catalog_file.write_text("ชื่อชุดข้อมูล\nทดสอบ\n", encoding="utf-8")
+    env = dict(os.environ, CKAN_URL=portal.url, RESOURCE_ID=resource["id"], CATALOG_FILE=str(catalog_file),
                CURL_HOME=str(curl_home), PATH=f"{Path(sys.executable).parent}:{os.environ['PATH']}")
     return {"tokens": tokens, "sysadmin": sysadmin, "editor": editor, "dataset": dataset, "resource": resource,
             "env": env}
@@ -98,7 +100,7 @@ def _checked_import(ex: dict[str, Any]) -> str:
     exported = requests.get(f"{ex['env']['CKAN_URL']}/organization/{ORG}/export.csv",
                             headers={"Authorization": ex["tokens"]["admin"]}, timeout=60)
     assert exported.status_code == 200, exported.text[:500]
-    path = Path(ex["env"]["CURL_HOME"]) / "catalog.csv"
+    path = Path(ex["env"]["CURL_HOME"]) / "own-catalog.csv"
     path.write_bytes(exported.content)
     checked = subprocess.run(
         [str(Path(sys.executable).parent / "ckan"), "-c", str(REPO_ROOT / "test.ini"), "thgov", "import",

@@ -121,7 +121,12 @@ def _content(portal, dataset: dict, group: dict) -> Content:
                 if isinstance(value, str) and value:
                     (long if key in long_keys else short).append(value)
 
-    datasets = get("package_search", rows=1000, include_private=True)["results"] + [dataset]
+    datasets = [dataset]
+    while True:  # every page: earlier browser tests (the catalogue import) add a thousand datasets
+        page = get("package_search", rows=1000, start=len(datasets) - 1, include_private=True)
+        datasets += page["results"]
+        if not page["results"] or len(datasets) - 1 >= page["count"]:
+            break
     for d in datasets:
         add(d, dataset_keys)
         short.extend(t["display_name"] for t in d.get("tags", []))

@@ -90,7 +90,7 @@ def test_a_tis620_upload_gets_a_thai_report(portal, as_editor, screenshots, gdc_
     assert _api(portal, "resource_validation_show", resource_id=resource["id"])["status"] == "pending"
     _run_jobs_worker()
     result = _api(portal, "resource_validation_show", resource_id=resource["id"])
-    assert result["status"] == "failure", result  # blank rows and "1,378" in integer columns
+    assert result["status"] == "failure", result  # 194 blank rows at the end of the file
     assert result["encoding"] == "cp874"
     assert _api(portal, "resource_show", id=resource["id"])["validation_status"] == "failure"
 
@@ -107,10 +107,9 @@ def test_a_tis620_upload_gets_a_thai_report(portal, as_editor, screenshots, gdc_
     assert browser.find_element(By.CSS_SELECTOR, "[data-encoding]").text == "TIS-620 (cp874)"
     rows = browser.find_elements(By.CSS_SELECTOR, ".thgov-validation-errors tbody tr")
     texts = [row.text for row in rows]
-    # a type error in Thai: the Thai header, the cell, the type it should have
-    assert any(text.startswith("5958 สุกรพันธุ์ แม่พันธุ์ (ตัว) ชนิดข้อมูลไม่ถูกต้อง") and '"1,378"' in text
-               and "ต้องเป็นชนิด integer" in text for text in texts), texts[:5]
-    assert not any("Type Error" in text or "type is" in text for text in texts)
+    # "1,378" from row 5,958 on is a number with a thousands separator, not a type error (the
+    # inferred schema widens the column), and the report has no English notes on the Thai page
+    assert not any("ชนิดข้อมูลไม่ถูกต้อง" in text or "Type Error" in text or "type is" in text for text in texts)
     # the 194 blank rows at the end of the file are one line
     blank = [row.text for row in rows if row.get_attribute("data-type") == "blank-row"]
     assert blank == ["7542–7735 แถวว่าง แถวว่างติดกัน 194 แถว ตั้งแต่แถวที่ 7542 ถึง 7735"], blank
@@ -118,6 +117,5 @@ def test_a_tis620_upload_gets_a_thai_report(portal, as_editor, screenshots, gdc_
     browser.get(f"{portal}/en/dataset/livestock-tis620/resource/{resource['id']}/validation")
     _shot(browser, screenshots, "validation-report-tis620-en")
     page = browser.find_element(By.CSS_SELECTOR, "section.module-content").text
-    assert "Validation report" in page and "สุกรพันธุ์ แม่พันธุ์ (ตัว)" in page
-    assert "Type Error" in page and "194 blank rows in a row, rows 7542 to 7735" in page
+    assert "Validation report" in page and "194 blank rows in a row, rows 7542 to 7735" in page
     assert not GARBLED.search(page)
