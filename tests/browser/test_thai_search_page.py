@@ -46,3 +46,14 @@ def test_the_search_page_orders_by_newest_and_by_thai_name(portal, browser, scre
     # Thai dictionary order reads past leading vowels: เกาะ (k) comes before ขนม (kh).
     firsts = [t[1] if t[0] in "เแโใไ" else t[0] for t in titles if t and "\u0e01" <= t[0] <= "\u0e4f"]
     assert firsts and firsts == sorted(firsts), titles
+
+
+def test_the_matching_thai_words_are_highlighted_in_the_results(portal, browser, screenshots) -> None:
+    browser.get(portal + "/dataset/?q=ประชากร")
+    heading = WebDriverWait(browser, 30).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, ".dataset-list .dataset-heading a")))
+    marks = heading.find_elements(By.TAG_NAME, "mark")
+    browser.save_screenshot(str(screenshots / "thai_search_highlight.png"))
+    assert POPULATION in heading.text and [m.text for m in marks] == ["ประชากร"], heading.text
+    # Visibly marked: a background colour of its own, not the page's.
+    assert marks[0].value_of_css_property("background-color") not in ("rgba(0, 0, 0, 0)", "transparent")

@@ -187,3 +187,47 @@ def test_autocomplete_bad_input_never_500(app, corpus) -> None:
         for q in BAD_QUERIES + ["%", "_", "%%ประชา%", "ก" * 2000, ""]:
             response = app.get(f"/api/3/action/{action}", query_string={"q": q}, status=None)
             assert response.status_code in (200, 400), (action, q, response.status_code)
+
+
+def _highlights(q: str, user: str = "") -> dict:
+    from ckanext.thgov import search as thgov_search
+
+    result = helpers.call_action("package_search", {"user": user, "ignore_auth": False}, q=q, rows=20)
+    return {d["name"]: thgov_search.highlights(q, [d["id"]]).get(d["id"], {}) for d in result["results"]}
+
+
+def test_the_matching_thai_word_is_marked_inside_a_thai_title(corpus) -> None:
+    from ckanext.thgov import search as thgov_search
+
+    marked = _highlights("ประชากร")["population-by-province"]
+    assert marked["title"] == "จำนวน<mark>ประชากร</mark>แยกตามจังหวัด"
+    assert marked["notes"] == "สถิติจำนวน<mark>ประชากร</mark>จากการทะเบียนราษฎร"
+    assert _highlights("ไฟฟ้า รายเดือน")["electricity-monthly"]["title"] == (
+        "ปริมาณการใช้<mark>ไฟฟ้ารายเดือน</mark>")  # adjacent words (ไฟฟ้า ราย เดือน) in one mark
+    assert thgov_search.highlights("", [corpus["id"]]) == thgov_search.highlights("*:*", [corpus["id"]]) == {}
+
+
+def test_highlighted_results_escape_the_datasets_own_markup(app, corpus) -> None:
+    from tests.conftest import GDC_REQUIRED
+
+    sysadmin = factories.Sysadmin()
+    dataset = factories.Dataset(
+        name="xss-title", title="<script>alert('x')</script>จำนวนประชากร\ue001<b>", owner_org=corpus["id"],
+        **dict(GDC_REQUIRED, notes='<img src=x onerror="alert(1)"> จำนวนประชากร'))
+    helpers.call_action("thgov_publication_approve", {"user": sysadmin["name"]}, id=dataset["id"])
+    try:
+        marked = _highlights("ประชากร")["xss-title"]
+        assert marked["title"].startswith("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;จำนวน<mark>ประชากร</mark>")
+        assert "<script" not in marked["title"] and "<b>" not in marked["title"]
+        assert marked["notes"].startswith("&lt;img src=x onerror=&#34;alert(1)&#34;&gt;")
+        page = app.get("/dataset/", query_string={"q": "ประชากร"}).get_data(as_text=True)
+        assert "&lt;/script&gt;จำนวน<mark>ประชากร</mark>" in page and "<script>alert(" not in page and "<img src=x" not in page
+    finally:
+        helpers.call_action("dataset_purge", {"user": sysadmin["name"]}, id=dataset["id"])
+
+
+def test_the_search_page_marks_words_and_never_shows_private_text(app, corpus) -> None:
+    page = app.get("/dataset/", query_string={"q": "ประชากร"}).get_data(as_text=True)
+    assert "จำนวน<mark>ประชากร</mark>แยกตามจังหวัด" in page
+    page = app.get("/dataset/", query_string={"q": "ผู้ป่วย"}).get_data(as_text=True)
+    assert "ทะเบียนผู้ป่วยลับเฉพาะ" not in page and "<mark>" not in page

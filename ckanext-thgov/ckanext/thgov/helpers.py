@@ -24,6 +24,7 @@ __all__ = [
     "thgov_audit_value",
     "thgov_display_datetime",
     "thgov_structured_data",
+    "thgov_search_highlights",
 ]
 
 
@@ -165,3 +166,10 @@ def thgov_structured_data(pkg: dict[str, Any]) -> Markup:
     text = tk.h.structured_data(pkg)
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return Markup(f'<script type="application/ld+json">\n{text}\n</script>')
+
+
+def thgov_search_highlights(q: Any, packages: list[dict[str, Any]]) -> dict[str, dict[str, Markup]]:
+    """Marked titles and notes snippets of a search result page, by dataset id (search.highlights)."""
+    from ckanext.thgov import search
+
+    return search.highlights(q, [p["id"] for p in packages or [] if p.get("id")])

@@ -8,10 +8,14 @@ import logging
 import re
 from typing import Any
 
+import pysolr
 import requests
+from markupsafe import Markup, escape
 
 import ckan.plugins.toolkit as tk
 from ckan.lib.search import SearchQueryError
+from ckan.lib.search.common import SearchError, make_connection
+from ckan.lib.search.query import solr_literal
 
 from ckanext.thgov.helpers import thgov_license_title
 
@@ -248,3 +252,57 @@ def _segment_thai(q: str, solr_url: str) -> str:
 def _solr_auth() -> tuple[str, str] | None:
     user, password = tk.config.get("solr_user"), tk.config.get("solr_password")
     return (user, password) if user and password else None
+
+
+# Highlighted words on the search page. Solr marks them with private-use characters that no title
+# or description carries; the snippet is HTML-escaped first and only then are the marks turned
+# into <mark>, so nothing of the dataset's own text can become markup.
+MARK_START, MARK_END = "\ue000", "\ue001"
+HIGHLIGHT_FRAGMENT_SIZE = 180  # as long as CKAN's notes extract on the search page
+
+
+def highlights(q: Any, dataset_ids: list[str]) -> dict[str, dict[str, Markup]]:
+    """The title and a notes snippet of each dataset in ``dataset_ids`` with the query's words marked.
+
+    CKAN's package_search passes no highlighting parameters to Solr, so this is a second, small
+    query restricted to the ids of one result page. Those ids come from the caller's own
+    package_search, so no text of a dataset they may not see can be shown. Datasets (or fields)
+    with nothing to mark are left out, and so is everything if Solr fails: the page shows the
+    plain text then.
+    """
+    if not dataset_ids or not isinstance(q, str):
+        return {}
+    try:
+        params = search_params({"q": q})
+    except SearchQueryError:
+        return {}
+    if params.get("defType") != "edismax":  # an empty or match-all query: no words to mark
+        return {}
+    ids = " OR ".join(solr_literal(dataset_id) for dataset_id in dataset_ids)
+    solr_params = {
+        "defType": "edismax", "qf": "title notes", "mm": "1", "q.op": "OR",
+        "fq": [f"+site_id:{solr_literal(tk.config.get('ckan.site_id'))}", f"+id:({ids})"],
+        "fl": "id index_id", "rows": len(dataset_ids), "wt": "json",
+        "hl": "true", "hl.method": "unified", "hl.fl": "title notes", "hl.snippets": 1,
+        "hl.tag.pre": MARK_START, "hl.tag.post": MARK_END,
+        "hl.fragsize": HIGHLIGHT_FRAGMENT_SIZE, "f.title.hl.bs.type": "WHOLE",
+    }
+    try:
+        response = make_connection(decode_dates=False).search(params["q"], **solr_params)
+    except (pysolr.SolrError, SearchError) as error:
+        log.warning("Search highlighting failed, showing plain results: %s", error)
+        return {}
+    marked: dict[str, dict[str, Markup]] = {}
+    for doc in response.docs:  # Solr keys highlights by its unique key, CKAN's index_id
+        fields = (response.highlighting or {}).get(doc.get("index_id"), {})
+        snippets = {name: _marked(values[0]) for name, values in fields.items() if values}
+        if snippets:
+            marked[doc["id"]] = snippets
+    return marked
+
+
+def _marked(snippet: str) -> Markup:
+    # Adjacent marked words read as one: Thai has no space to show where one mark ends.
+    snippet = " ".join(snippet.split()).replace(MARK_END + MARK_START, "")
+    text = str(escape(snippet))
+    return Markup(text.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>"))
