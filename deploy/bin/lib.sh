@@ -263,7 +263,6 @@ start_solr() {
         say "The Solr configuration changed: restarting Solr with empty indexes"
         stop_pidfile "$dir/solr.pid"
         rm -rf "$dir/data"
-        SOLR_INDEX_EMPTIED=1
     fi
     stop_pidfile "$dir/solr.pid"
     require_free_port "$SOLR_PORT" Solr THGOV_SOLR_PORT

@@ -113,6 +113,7 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
         return search_results
     fields = _schema_fields()
     _label_licences(facets.get("license_id"))
+    _label_validation_statuses(facets.get(VALIDATION_FACET))
     for name, facet in facets.items():
         choices = fields.get(name, {}).get("choices")
         if not choices:
@@ -122,6 +123,24 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
             if item.get("name") in labels:
                 item["display_name"] = _localised(labels[item["name"]])
     return search_results
+
+
+# The words of the resource badges (templates/thgov/snippets/validation_badge.html).
+VALIDATION_STATUS_LABELS = {
+    "success": "Valid", "failure": "Invalid", "error": "Could not validate",
+    "pending": "Waiting for validation", "running": "Validating",
+}
+
+
+def _label_validation_statuses(facet: dict[str, Any] | None) -> None:
+    for item in (facet or {}).get("items", []):
+        label = VALIDATION_STATUS_LABELS.get(item.get("name"))
+        if label is None:
+            continue
+        try:
+            item["display_name"] = tk._(label)
+        except RuntimeError:  # outside a web request there is no page language: keep the status
+            return
 
 
 def _label_licences(facet: dict[str, Any] | None) -> None:
