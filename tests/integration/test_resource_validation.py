@@ -7,7 +7,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-import rq
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -20,15 +19,6 @@ REAL = Path(__file__).resolve().parents[3] / "shared" / "data" / "real"
 TIS620 = REAL / "dld_livestock_farmers_by_tambon_2564_tis620.csv"
 
 pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index", "empty_queue")
-
-
-def run_worker() -> int:
-    """What `ckan jobs worker` does, in this process (SimpleWorker: no fork) until the queue is empty."""
-    queue = jobs.get_queue()
-    queued = queue.count
-    rq.SimpleWorker([queue], connection=queue.connection).work(burst=True)
-    model.Session.remove()  # read what the job committed
-    return queued
 
 
 @pytest.fixture
@@ -51,7 +41,9 @@ def upload(create_with_upload, agency, dataset, content: bytes, filename: str, *
                               context={"user": agency["editor"]["name"]}, **extra)
 
 
-def test_a_tis620_upload_is_validated_in_the_background_and_read_as_thai(agency, gdc_fields, create_with_upload):
+def test_a_tis620_upload_is_validated_in_the_background_and_read_as_thai(
+    agency, gdc_fields, create_with_upload, run_worker
+):
     dataset = dataset_of(agency, gdc_fields)
     resource = upload(create_with_upload, agency, dataset, TIS620.read_bytes(), "livestock.csv", format="CSV")
     assert Validation.get(resource["id"]).status == "pending"  # queued once the upload was committed
@@ -65,7 +57,7 @@ def test_a_tis620_upload_is_validated_in_the_background_and_read_as_thai(agency,
     assert shown["url_type"] == "upload"  # the upload is kept whatever the outcome
 
 
-def test_national_id_numbers_block_publication(agency, gdc_fields, create_with_upload, publish):
+def test_national_id_numbers_block_publication(agency, gdc_fields, create_with_upload, publish, run_worker):
     dataset = dataset_of(agency, gdc_fields)
     publish(dataset["id"])
     assert helpers.call_action("package_show", id=dataset["id"])["private"] is False
@@ -90,7 +82,7 @@ def test_non_tables_are_not_validated(agency, gdc_fields, create_with_upload):
         helpers.call_action("resource_validation_run", resource_id=resource["id"])
 
 
-def test_a_link_into_the_servers_network_is_not_fetched(agency, gdc_fields):
+def test_a_link_into_the_servers_network_is_not_fetched(agency, gdc_fields, run_worker):
     dataset = dataset_of(agency, gdc_fields, resources=[
         {"url": "http://127.0.0.1:5432/secret.csv", "name": "ภายใน", "format": "CSV"}])
     run_worker()
@@ -99,7 +91,9 @@ def test_a_link_into_the_servers_network_is_not_fetched(agency, gdc_fields):
     assert "internal or private addresses" in result["message"]
 
 
-def test_a_lost_file_is_reported_and_a_job_that_died_is_swept(agency, gdc_fields, create_with_upload):
+def test_a_lost_file_is_reported_and_a_job_that_died_is_swept(
+    agency, gdc_fields, create_with_upload, run_worker
+):
     dataset = dataset_of(agency, gdc_fields)
     resource = upload(create_with_upload, agency, dataset, b"a,b\n1,2\n", "small.csv", format="CSV")
     # the stored file disappears before the worker runs: a report says so; the job never hangs
@@ -121,7 +115,7 @@ def test_a_lost_file_is_reported_and_a_job_that_died_is_swept(agency, gdc_fields
     assert helpers.call_action("resource_validation_show", resource_id=resource["id"])["status"] == "error"
 
 
-def test_validate_again_and_the_report_page(app, agency, gdc_fields, create_with_upload):
+def test_validate_again_and_the_report_page(app, agency, gdc_fields, create_with_upload, run_worker):
     dataset = dataset_of(agency, gdc_fields)
     content = "จังหวัด,ปี,จำนวน\nกรุงเทพมหานคร,2564,12\nเชียงใหม่,2564,ไม่ทราบ\n"
     schema = '{"fields": [{"name": "จังหวัด", "type": "string"}, {"name": "ปี", "type": "integer"},' \
@@ -142,7 +136,7 @@ def test_validate_again_and_the_report_page(app, agency, gdc_fields, create_with
     assert helpers.call_action("resource_show", id=resource["id"])["validation_status"] == "failure"
 
 
-def test_validation_status_is_a_facet(agency, gdc_fields, create_with_upload):
+def test_validation_status_is_a_facet(agency, gdc_fields, create_with_upload, run_worker):
     dataset = dataset_of(agency, gdc_fields)
     upload(create_with_upload, agency, dataset, b"a,b\n1,2\n", "ok.csv", format="CSV")
     other = dataset_of(agency, gdc_fields, name="other")
@@ -177,7 +171,9 @@ BAD_UPLOADS = {
 
 
 @pytest.mark.parametrize("filename", sorted(BAD_UPLOADS))
-def test_bad_uploads_get_a_report_and_are_kept(app, agency, gdc_fields, create_with_upload, filename):
+def test_bad_uploads_get_a_report_and_are_kept(
+    app, agency, gdc_fields, create_with_upload, filename, run_worker
+):
     """Issue 5's bad input through the portal: a report with a clear Thai error, never a crash,
     the upload kept, and the report page shown."""
     content, thai_words = BAD_UPLOADS[filename]
