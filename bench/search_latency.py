@@ -3,7 +3,8 @@
 `prepare` fills the benchmark database (ckan_bench_latency) with --datasets generated Thai datasets
 (bench/scale_corpus.py) and indexes them with `ckan thgov search-index rebuild` unless the index
 check finds them all there already. `run` sends package_search requests over HTTP from --clients
-concurrent clients (threads, each with its own keep-alive connection) to the running portal: the
+concurrent clients (threads, each with its own keep-alive connection; http.client, so that the
+clients, which share the machine's two cores with the portal and Solr, cost little) to the running portal: the
 Thai queries of bench/thai_queries.tsv, with the search page's facets, 20 rows, in a shuffled
 order per client; a warm-up pass first, then --requests requests per client and round. It prints
 p50/p95/p99 and throughput per round, and the medians over rounds. Run by `make bench-latency`
@@ -13,6 +14,7 @@ p50/p95/p99 and throughput per round, and the medians over rounds. Run by `make 
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import logging
 import random
@@ -20,9 +22,9 @@ import statistics
 import sys
 import threading
 import time
+import urllib.parse
 from pathlib import Path
 
-import requests
 
 HERE = Path(__file__).resolve().parent
 # The facets of the search page (ckanext/thgov/search.py: GDC choice fields, CKAN's, validation status).
@@ -64,21 +66,43 @@ def prepare(args: argparse.Namespace) -> int:
 
 def run(args: argparse.Namespace) -> int:
     texts = queries()
-    url = f"{args.url}/api/3/action/package_search"
+    base = urllib.parse.urlsplit(args.url)
+    path = f"{base.path.rstrip('/')}/api/3/action/package_search"
 
-    def params(q: str) -> dict[str, str]:
-        return {"q": q, "rows": "20", "facet.field": json.dumps(FACETS), "facet.limit": "10"}
+    def search_path(q: str, rows: int = 20, facets: bool = True) -> str:
+        params = {"q": q, "rows": str(rows)}
+        if facets:
+            params.update({"facet.field": json.dumps(FACETS), "facet.limit": "10"})
+        return f"{path}?{urllib.parse.urlencode(params)}"
+
+    def get(conn: http.client.HTTPConnection, target: str) -> tuple[int, dict]:
+        try:
+            conn.request("GET", target)
+            response = conn.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):  # an idle keep-alive closed by the server
+            conn.close()
+            conn.request("GET", target)
+            response = conn.getresponse()
+        body = response.read()
+        try:
+            return response.status, json.loads(body)
+        except ValueError:
+            return response.status, {}
+
+    def connect() -> http.client.HTTPConnection:
+        return http.client.HTTPConnection(base.hostname, base.port or 80, timeout=60)
 
     def client(number: int, count: int, latencies: list[float], errors: list[str]) -> None:
         rng = random.Random(number)
-        session = requests.Session()
+        conn = connect()
         for _ in range(count):
             q = rng.choice(texts)
+            target = search_path(q)
             started = time.perf_counter()
-            response = session.get(url, params=params(q), timeout=60)
+            status, answer = get(conn, target)
             latencies.append(time.perf_counter() - started)
-            if response.status_code != 200 or not response.json().get("success"):
-                errors.append(f"{response.status_code} {q}")
+            if status != 200 or not answer.get("success"):
+                errors.append(f"{status} {q}")
 
     def round_of(count: int) -> tuple[list[float], list[str], float]:
         latencies: list[float] = []
@@ -91,11 +115,12 @@ def run(args: argparse.Namespace) -> int:
             thread.join()
         return latencies, errors, time.perf_counter() - started
 
-    total = requests.get(url, params={"rows": 0}, timeout=60).json()["result"]["count"]
+    conn = connect()
+    total = get(conn, search_path("", rows=0, facets=False))[1]["result"]["count"]
     print(f"{total} public datasets in the index; {len(texts)} Thai queries; {args.clients} clients")
     # Warm-up: every query once (each worker's query segmentation cache, Solr's caches).
     for q in texts:
-        requests.get(url, params=params(q), timeout=60)
+        get(conn, search_path(q))
     summaries = []
     for number in range(1, args.rounds + 1):
         latencies, errors, seconds = round_of(args.requests)

@@ -205,6 +205,7 @@ build_solr() {
         say "Resolving Apache Solr 9 from Maven Central and building the Solr node (~/.m2 caches it)"
         (cd "$dir" && mvn -q -B package -DskipTests) >"$RUN/maven.log" 2>&1 \
             || { tail -n 30 "$RUN/maven.log" >&2; die "Maven could not resolve or build Solr." "read $RUN/maven.log; check that Maven Central is reachable and ~/.m2 is writable"; }
+        touch "$cp"   # Maven leaves an unchanged classpath file as it was: without this, every start rebuilt
     fi
 }
 
@@ -234,6 +235,12 @@ solr_home_digest() {
         | sort -z | xargs -0 -r sha256sum | sha256sum
 }
 
+# What decides the content of an index: the schemas and the word lists their analyzers read.
+solr_index_digest() {
+    find "$RUN/solr/home" \( -name 'schema.xml' -o -name '*.txt' \) -type f -print0 2>/dev/null \
+        | sort -z | xargs -0 -r sha256sum | sha256sum
+}
+
 write_configset() {
     local conf="$RUN/solr/home/configsets/$1/conf"; shift
     mkdir -p "$conf"
@@ -255,14 +262,18 @@ start_solr() {
     build_solr
     if pid_alive "$dir/solr.pid" && solr_answers; then
         # A running Solr keeps the schema it started with: restart it when the configsets changed.
-        local before; before="$(solr_home_digest)"
+        local before before_index; before="$(solr_home_digest)" before_index="$(solr_index_digest)"
         prepare_solr_home
         if [ "$before" = "$(solr_home_digest)" ]; then say "Solr already running on 127.0.0.1:$SOLR_PORT"; return; fi
-        # Lucene refuses documents whose fields changed type under existing segments, so the
-        # indexes start empty; `make run` then rebuilds the portal's index from the database.
-        say "The Solr configuration changed: restarting Solr with empty indexes"
         stop_pidfile "$dir/solr.pid"
-        rm -rf "$dir/data"
+        if [ "$before_index" != "$(solr_index_digest)" ]; then
+            # Lucene refuses documents whose fields changed type under existing segments, so the
+            # indexes start empty; `make run` then rebuilds the portal's index from the database.
+            say "The Solr schema changed: restarting Solr with empty indexes"
+            rm -rf "$dir/data"
+        else
+            say "The Solr configuration changed (not its schemas): restarting Solr, indexes kept"
+        fi
     fi
     stop_pidfile "$dir/solr.pid"
     require_free_port "$SOLR_PORT" Solr THGOV_SOLR_PORT

@@ -231,3 +231,41 @@ def test_the_search_page_marks_words_and_never_shows_private_text(app, corpus) -
     assert "จำนวน<mark>ประชากร</mark>แยกตามจังหวัด" in page
     page = app.get("/dataset/", query_string={"q": "ผู้ป่วย"}).get_data(as_text=True)
     assert "ทะเบียนผู้ป่วยลับเฉพาะ" not in page and "<mark>" not in page
+
+
+def test_searches_reuse_one_solr_connection_per_thread(corpus) -> None:
+    """CKAN would open a new HTTP session per search; ours keeps one per thread and Solr address."""
+    import threading
+
+    import ckan.lib.search.query as search_query
+    from ckanext.thgov import solr_connection
+
+    assert search_query.make_connection is solr_connection.connection
+    search("ประชากร")
+    first = solr_connection.connection(decode_dates=False)
+    session = first.get_session()
+    assert "electricity-monthly" in search("ไฟฟ้า")
+    assert solr_connection.connection(decode_dates=False) is first and first.get_session() is session
+    assert session.trust_env is False
+    in_other_thread: list = []
+    thread = threading.Thread(target=lambda: in_other_thread.append(solr_connection.connection(decode_dates=False)))
+    thread.start()
+    thread.join()
+    assert in_other_thread[0] is not first  # a requests session is not shared between threads
+
+
+def test_solr_errors_through_a_kept_connection_are_clear_not_500(app, corpus) -> None:
+    response = app.get("/api/3/action/package_search", query_string={"q": "ประชากร", "fq": 'title:("'})
+    assert response.status_code == 409 and "SyntaxError" in response.get_data(as_text=True)
+    assert search("ประชากร")[:1] == ["population-by-province"]  # the connection still serves
+
+
+def test_stored_dataset_json_is_utf8_and_reads_back_as_package_show(corpus) -> None:
+    """The JSON package_search returns is stored with Thai letters as UTF-8, not \\u escapes."""
+    solr = tk.config["solr_url"]
+    doc = requests.get(f"{solr}/select", timeout=10, params={
+        "q": "name:population-by-province", "fl": "validated_data_dict", "wt": "json"}).json()["response"]["docs"][0]
+    assert "จำนวนประชากรแยกตามจังหวัด" in doc["validated_data_dict"] and "\\u0e" not in doc["validated_data_dict"]
+    found = helpers.call_action("package_search", q="name:population-by-province")["results"][0]
+    shown = helpers.call_action("package_show", id="population-by-province")
+    assert found == shown

@@ -13,7 +13,7 @@ from ckan import model
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
-from ckanext.thgov import disclosure, search, validation
+from ckanext.thgov import disclosure, search, solr_connection, validation
 
 
 @tk.blanket.config_declarations
@@ -46,6 +46,8 @@ class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
                                 ("after_rollback", validation.forget_pending)):
             if not sa.event.contains(model.Session, event, listener):
                 sa.event.listen(model.Session, event, listener)
+        if tk.asbool(config.get("ckanext.thgov.search.keep_alive_connections")):
+            solr_connection.use_for_searches()
 
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
