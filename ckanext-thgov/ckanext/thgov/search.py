@@ -246,7 +246,9 @@ def _segment_thai(q: str, solr_url: str) -> str:
     fields (name, tags). Otherwise the text stays as typed. If Solr cannot segment, it goes as is.
     """
     try:
-        response = requests.get(
+        # The kept connection of this thread (solr_connection): a search that misses this cache
+        # pays one short request, not a new connection.
+        response = solr_connection.connection().get_session().get(
             f"{solr_url}/analysis/field",
             params={"analysis.fieldtype": "text", "analysis.query": q, "wt": "json"},
             auth=_solr_auth(), timeout=5,
