@@ -22,10 +22,19 @@ from collections.abc import Callable
 from typing import Any
 
 from ckan.lib.navl import dictization_functions as df
+from ckan.lib.navl.validators import ignore_missing, not_empty
+from ckan.logic.converters import convert_from_extras
+from ckan.logic.validators import duplicate_extras_key
 
 FlatKey = tuple[Any, ...]
 # One plan per shape; past this many (a catalogue of very varied datasets) the cache starts over.
 MAX_PLANS = 5000
+# Validators whose only effect is an entry in the errors, which the show path never reads.
+# duplicate_extras_key unflattens the whole dataset to look for repeated extras keys.
+ERRORS_ONLY = frozenset({duplicate_extras_key})
+# Validators that change no key of the data but their own (or none): while only these run
+# between them, the calls of convert_from_extras can share one index of the extras.
+OWN_KEY_ONLY = frozenset({convert_from_extras, ignore_missing, not_empty})
 
 
 class _Plan:
@@ -85,9 +94,10 @@ class ShapeValidator:
         validators_context = dict(context, schema_keys=list(self.schema.keys()))
         converted = plan.augment(flat)
         errors: dict[FlatKey, list[str]] = {key: [] for key in plan.error_keys}
+        extras = _ExtrasIndex(converted)
         for phase in plan.phases:
             for key, converters in phase:
-                _run(key, converters, converted, errors, validators_context)
+                _run(key, converters, converted, errors, validators_context, extras)
         result = _unflatten(converted)
         for key in empty_lists:
             if key not in result:
@@ -131,13 +141,71 @@ class ShapeValidator:
         for phase in steps:
             runnable = []
             for key, converters in phase:
-                with_arity = [(converter, _arity(converter)) for converter in converters]
+                with_arity = [(converter, _arity(converter)) for converter in converters
+                              if converter not in ERRORS_ONLY]
                 if any(nargs not in (1, 2, 4) for _converter, nargs in with_arity):
                     return None  # navl raises its TypeError
                 runnable.append((key, with_arity))
-            phases.append(runnable)
+            phases.append(_with_indexed_extras(runnable))
         plan.phases = phases
         return plan
+
+
+def _with_indexed_extras(phase: list[tuple[FlatKey, list[tuple[Callable[..., Any], int]]]]
+                         ) -> list[tuple[FlatKey, list[tuple[Callable[..., Any], int]]]]:
+    """The phase with convert_from_extras run on an index of the extras (arity 0 marks it), up
+    to the first validator that might change other keys of the data; CKAN's function after."""
+    indexed = []
+    for position, (key, converters) in enumerate(phase):
+        if key[0] == "extras" or any(nargs == 4 and converter not in OWN_KEY_ONLY for converter, nargs in converters):
+            return indexed + phase[position:]
+        indexed.append((key, [(converter, 0 if converter is convert_from_extras else nargs)
+                              for converter, nargs in converters]))
+    return indexed
+
+
+class _ExtrasIndex:
+    """convert_from_extras for one dataset without its scan of the whole data at every call: the
+    extras' ("extras", n, "key") entries, indexed once by their value. Same result as CKAN's:
+    the first entry (in the data's order) whose key is the field's name gives the value, then
+    every ("extras", n, ...) entry of that n is removed."""
+
+    def __init__(self, data: dict[FlatKey, Any]) -> None:
+        self.data = data
+        self.usable: bool | None = None  # built at the first call
+        self.by_name: dict[str, list[FlatKey]] = defaultdict(list)
+        self.by_number: dict[Any, list[FlatKey]] = {}
+        self.bare_extras = False  # an ("extras",) key: CKAN's removal fails on it, so let it
+
+    def convert(self, key: FlatKey, data: dict[FlatKey, Any], errors: Any, context: Any) -> None:
+        if self.usable is None:
+            self.usable = self._build()
+        if not self.usable:
+            convert_from_extras(key, data, errors, context)
+            return
+        for data_key in self.by_name.get(key[-1], ()):
+            if data.get(data_key, df.missing) == key[-1]:
+                if self.bare_extras:
+                    convert_from_extras(key, data, errors, context)
+                    return
+                data[key] = data[("extras", data_key[1], "value")]
+                for extras_key in self.by_number[data_key[1]]:
+                    data.pop(extras_key, None)
+                return
+
+    def _build(self) -> bool:
+        for data_key, value in self.data.items():
+            if data_key[0] != "extras":
+                continue
+            if len(data_key) < 2:
+                self.bare_extras = True
+                continue
+            self.by_number.setdefault(data_key[1], []).append(data_key)
+            if data_key[-1] == "key":
+                if type(value) is not str:
+                    return False  # compared by CKAN with ==, whatever it is
+                self.by_name[value].append(data_key)
+        return True
 
 
 def _arity(converter: Callable[..., Any]) -> int:
@@ -146,12 +214,14 @@ def _arity(converter: Callable[..., Any]) -> int:
 
 
 def _run(key: FlatKey, converters: list[tuple[Callable[..., Any], int]], data: dict[FlatKey, Any],
-         errors: dict[FlatKey, list[str]], context: Any) -> None:
+         errors: dict[FlatKey, list[str]], context: Any, extras: _ExtrasIndex) -> None:
     """navl's convert() for each of a key's validators, until one raises StopOnError."""
     for converter, nargs in converters:
         try:
             if nargs == 4:
                 converter(key, data, errors, context)
+            elif nargs == 0:
+                extras.convert(key, data, errors, context)
             elif nargs == 1:
                 data[key] = converter(data.get(key))
             else:
