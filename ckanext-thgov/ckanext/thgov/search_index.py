@@ -99,7 +99,7 @@ def rebuild(batch_size: int = DEFAULT_BATCH_SIZE,
             progress: Callable[[int, int], None] | None = None,
             workers: int | None = None) -> RebuildResult:
     """Reindex every dataset. Batches are built by `workers` processes (forked, each with its own
-    database connections) while this one sends the finished batches to Solr, in order."""
+    database and Solr connections), each sending its finished batches to Solr itself."""
     started_clock = time.perf_counter()
     # Taken before the list of datasets: one created later is indexed by CKAN after this moment
     # and keeps its document. (Solr stamps indexed_ts with its clock: the same host's.)
@@ -108,20 +108,19 @@ def rebuild(batch_size: int = DEFAULT_BATCH_SIZE,
     batches = [ids[start:start + batch_size] for start in range(0, len(ids), batch_size)]
     workers = min(workers or default_workers(), len(batches) or 1)
     result = RebuildResult()
-    conn = make_connection()
     done = 0
-    global _process_schemas
-    _process_schemas = None
+    global _process_state
+    _process_state = None
     try:
-        for documents, failed in _built_batches(batches, workers):
-            _send(conn, documents)
-            result.indexed += len(documents)
+        for indexed, failed in _indexed_batches(batches, workers):
+            result.indexed += indexed
             result.failed.update(failed)
-            done += len(documents) + len(failed)
+            done += indexed + len(failed)
             if progress:
                 progress(done, len(ids))
     finally:
-        _process_schemas = None
+        _process_state = None
+    conn = make_connection()
     result.removed = _remove_older_documents(conn, started, set(ids) - set(result.failed), list(result.failed))
     conn.commit(waitSearcher=True)
     model.Session.remove()
@@ -129,30 +128,34 @@ def rebuild(batch_size: int = DEFAULT_BATCH_SIZE,
     return result
 
 
-def _built_batches(batches: list[list[str]], workers: int) -> Iterator[tuple[list[dict[str, Any]], dict[str, str]]]:
+def _indexed_batches(batches: list[list[str]], workers: int) -> Iterator[tuple[int, dict[str, str]]]:
     if workers <= 1:
-        yield from map(_build_batch, batches)
+        yield from map(_index_batch, batches)
         return
     # The children must not share this process's database connections.
     model.Session.remove()
     model.meta.engine.dispose()
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        yield from pool.imap(_build_batch, batches)
+        yield from pool.imap(_index_batch, batches)
 
 
-# The show schemas of a rebuild, made by each process at its first batch and kept for the others
-# (with what shape_validation.py has worked out for them).
-_process_schemas: _ShowSchemas | None = None
+# What a process of a rebuild makes at its first batch and keeps for the others: the show schemas
+# (with what shape_validation.py has worked out for them) and a Solr connection.
+_process_state: tuple[_ShowSchemas, pysolr.Solr] | None = None
 
 
-def _build_batch(ids: list[str]) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    global _process_schemas
-    if _process_schemas is None:
-        _process_schemas = _ShowSchemas()
+def _index_batch(ids: list[str]) -> tuple[int, dict[str, str]]:
+    """Build a batch's documents and send them to Solr (not committed): how many, and the
+    datasets that failed."""
+    global _process_state
+    if _process_state is None:
+        _process_state = (_ShowSchemas(), make_connection())
+    schemas, conn = _process_state
     failed: dict[str, str] = {}
-    documents = build_documents(ids, failed, _process_schemas)
+    documents = build_documents(ids, failed, schemas)
     model.Session.remove()
-    return documents, failed
+    _send(conn, documents)
+    return len(documents), failed
 
 
 def _send(conn: pysolr.Solr, documents: list[dict[str, Any]]) -> None:
