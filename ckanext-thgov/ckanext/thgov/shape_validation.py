@@ -8,11 +8,18 @@ keys four times to run the validators in order, then unflattens the result. All 
 values depends only on the flattened keys: datasets with the same resources, tags and extras
 counts have the same keys. Here it is worked out once per shape, with CKAN's own functions, and
 checked against CKAN's ``augment_data`` on the first dataset of that shape. Each dataset still
-goes through every validator of the schema (the same functions, in the same order, with the same
+goes through the validators of the schema (the same functions, in the same order, with the same
 arguments), so the result is CKAN's. Errors are not unflattened: the show path never reads them.
 
-Used for the show schemas by the bulk indexer (search_index.py). A shape the plan cannot take
-(a validator that is not a plain function, data navl would reject) goes through navl itself.
+Three validators are not called as they are, because of their cost, and each gives the same data:
+``convert_from_extras`` (about 50 per dataset, each scanning the whole data) runs on an index of
+the extras built once per dataset, while only validators that touch nothing but their own key run
+in between; ``not_empty`` runs without looking up its error message in the translations; and
+``duplicate_extras_key``, which only writes an error, is left out.
+
+Used for the show schemas by the bulk indexer (search_index.py), whose tests and benchmark compare
+its documents with CKAN's. A shape the plan cannot take (a validator that is not a plain
+function, data navl would reject) goes through navl itself.
 """
 
 from __future__ import annotations
