@@ -13,8 +13,8 @@ the data, is worked out once per shape and kept by each worker process for all i
 validators still run on every dataset (three in a cheaper form giving the same data, see there).
 That bookkeeping was 80% of the time. Worker processes build batches
 and send them to Solr themselves. On 2 cores this indexes about 650 datasets/s, 11-12 times
-CKAN's rebuild (``make bench-index``); Solr's analysis of the documents is then about half of the
-machine's work.
+CKAN's rebuild (``make bench-index``), about as fast as Solr takes in ready documents on that
+machine: Solr's analysis of the documents is then about half of the machine's work.
 
 The live index is never emptied: documents are replaced in place, and only after every dataset
 has been sent are the site's documents that this build did not write removed (Solr stamps each
