@@ -5,11 +5,16 @@ The database (ckan_bench_index) holds --datasets generated Thai datasets (bench/
 Each round runs CKAN's rebuild on --ckan-sample datasets (its rate does not depend on how many:
 it indexes one dataset at a time) and ours on all of them, alternating; medians and the ratio
 are printed. Run by `make bench-index` (deploy/bin/bench-index).
+
+At the end, the documents of CKAN's sample are checked: each dataset's document as our indexer
+builds it, and its data_dict and validated_data_dict as Solr holds them after our rebuild, are
+compared with what CKAN's own indexing path (index_update_package) makes; mismatches must be 0.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import random
 import statistics
@@ -60,13 +65,44 @@ def main(argv: list[str]) -> int:
         check = search_index.check()
         print(f"\nindex check: {check.in_index} indexed of {check.in_database}; missing {len(check.missing)}, "
               f"stale {len(check.stale)}, orphans {len(check.orphans)}")
+        mismatched = _mismatched_documents(sample, search_index)
+        print(f"documents compared with CKAN's on its {len(sample)} datasets: {len(mismatched)} mismatches"
+              + (f" ({', '.join(mismatched[:5])})" if mismatched else ""))
     ckan_rate, our_rate = statistics.median(ckan_rates), statistics.median(our_rates)
     print(f"\n{'indexer':<36} {'datasets/s (median)':>20}")
     print(f"{'CKAN ckan search-index rebuild':<36} {ckan_rate:>20.1f}")
     print(f"{'ours ckan thgov search-index rebuild':<36} {our_rate:>20.0f}")
     print(f"\nratio ours/CKAN: {our_rate / ckan_rate:.1f}x (target >= 10x); "
           f"ours {'meets' if our_rate >= 500 else 'misses'} the 500 datasets/s target; corpus {total}")
-    return 0
+    return 1 if mismatched else 0
+
+
+def _mismatched_documents(sample: list[str], search_index) -> list[str]:
+    """The sample's datasets whose document, as built by us or as stored in Solr after our
+    rebuild, differs from the one CKAN's own indexing path builds."""
+    import ckan.logic
+    from ckan import model
+    from ckan.lib.search.common import make_connection
+
+    ours = {doc["id"]: doc for doc in search_index.build_documents(sample)}
+    conn, stored = make_connection(), {}
+    for start in range(0, len(sample), 100):
+        chunk = sample[start:start + 100]
+        query = "id:(" + " OR ".join(f'"{dataset_id}"' for dataset_id in chunk) + ")"
+        for doc in conn.search(query, fl="id,data_dict,validated_data_dict", rows=len(chunk)).docs:
+            stored[doc["id"]] = doc
+    mismatched = []
+    for dataset_id in sample:
+        model.Session.remove()
+        with search_index._collected_documents() as theirs:
+            ckan.logic.index_update_package({"ignore_auth": True}, dataset_id)
+        in_solr = stored.get(dataset_id)
+        same = (len(theirs) == 1 and ours.get(dataset_id) == theirs[0] and in_solr is not None
+                and all(json.loads(in_solr[key]) == json.loads(theirs[0][key])
+                        for key in ("data_dict", "validated_data_dict")))
+        if not same:
+            mismatched.append(dataset_id)
+    return mismatched
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def search_index() -> None:
 @click.option("--batch-size", default=500, show_default=True, type=click.IntRange(1, 10000),
               help="Datasets read and sent to Solr together")
 @click.option("--workers", type=click.IntRange(1, 16), default=None,
-              help="Processes building documents (default: the number of CPUs, at most 4)")
+              help="Processes building documents and sending them to Solr (default: the number of CPUs, at most 4)")
 @click.option("--quiet", is_flag=True, help="No progress line")
 def search_index_rebuild(batch_size: int, workers: int | None, quiet: bool) -> None:
     """Reindex every dataset in batches; the live index keeps answering until the one commit at the end."""
