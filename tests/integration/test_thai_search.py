@@ -247,6 +247,9 @@ def test_searches_reuse_one_solr_connection_per_thread(corpus) -> None:
     assert "electricity-monthly" in search("ไฟฟ้า")
     assert solr_connection.connection(decode_dates=False) is first and first.get_session() is session
     assert session.trust_env is False
+    # Solr closing a kept connection (its idle timeout) costs a reconnection, not a failed search.
+    first._http.sock.close()
+    assert "electricity-monthly" in search("ไฟฟ้า")
     in_other_thread: list = []
     thread = threading.Thread(target=lambda: in_other_thread.append(solr_connection.connection(decode_dates=False)))
     thread.start()
