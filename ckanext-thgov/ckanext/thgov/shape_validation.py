@@ -5,11 +5,12 @@ navl flattens a dataset into a dict keyed by tuples (``("resources", 0, "url")``
 full schema for those keys (``make_full_schema``), moves keys the schema does not know into
 ``__extras`` or ``__junk`` and adds the ones it lacks as ``missing`` (``augment_data``), sorts the
 keys four times to run the validators in order, then unflattens the result. All of that but the
-values depends only on the flattened keys: datasets with the same resources, tags and extras
-counts have the same keys. Here it is worked out once per shape, with CKAN's own functions, and
-checked against CKAN's ``augment_data`` on the first dataset of that shape. Each dataset still
-goes through the validators of the schema (the same functions, in the same order, with the same
-arguments), so the result is CKAN's. Errors are not unflattened: the show path never reads them.
+values and the unflattening depends only on the flattened keys: datasets with the same resources,
+tags and extras counts have the same keys. Here it is worked out once per shape, with CKAN's own
+functions, and checked against CKAN's ``augment_data`` on the first dataset of that shape. Each
+dataset still goes through the validators of the schema (the same functions, in the same order,
+with the same arguments) and navl's ``unflatten``, so the result is CKAN's. Errors are not
+unflattened: the show path never reads them.
 
 Three validators are not called as they are, because of their cost, and each gives the same data:
 ``convert_from_extras`` (about 50 per dataset, each scanning the whole data) runs on an index of
@@ -122,7 +123,7 @@ class ShapeValidator:
         for phase in plan.phases:
             for key, converters in phase:
                 _run(key, converters, converted, errors, validators_context, extras)
-        result = _unflatten(converted)
+        result = df.unflatten(converted)
         for key in empty_lists:
             if key not in result:
                 result[key] = []
@@ -150,7 +151,7 @@ class ShapeValidator:
         augmented = plan.augment(flat)
         if list(augmented.items()) != list(expected.items()):
             return None
-        ordered = _sorted_keys(full_schema)
+        ordered = sorted(full_schema, key=df.flattened_order_key)
         steps = []
         for suffix_test, keys in (
             (lambda last: last == "__before", ordered),
@@ -255,41 +256,3 @@ def _run(key: FlatKey, converters: list[tuple[Callable[..., Any], int]], data: d
             return
         except df.Invalid as error:
             errors[key].append(error.error)
-
-
-def _sorted_keys(keys: Any) -> list[FlatKey]:
-    """navl's key order (length first, then the parts), without a Python key function."""
-    by_length: dict[int, list[FlatKey]] = defaultdict(list)
-    for key in keys:
-        by_length[len(key)].append(key)
-    ordered: list[FlatKey] = []
-    for length in sorted(by_length):
-        ordered.extend(sorted(by_length[length]))
-    return ordered
-
-
-def _unflatten(data: dict[FlatKey, Any]) -> dict[str, Any]:
-    """navl's unflatten: nested dicts and lists from tuple keys, shortest keys first, list items
-    created as their indexes come and the gaps left by skipped indexes removed at the end."""
-    result: dict[str, Any] = {}
-    with_gaps: dict[int, list[Any]] = {}
-    for flat_key in _sorted_keys(data):
-        node: Any = result
-        for part in flat_key[:-1]:
-            try:
-                node = node[part]
-            except IndexError:
-                while True:
-                    item: dict[str, Any] = {}
-                    node.append(item)
-                    if part < len(node):
-                        break
-                    with_gaps[id(node)] = node
-                node = item
-            except KeyError:
-                node[part] = []
-                node = node[part]
-        node[flat_key[-1]] = data[flat_key]
-    for items in with_gaps.values():
-        items[:] = [item for item in items if item]
-    return result
