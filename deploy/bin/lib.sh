@@ -230,16 +230,15 @@ prepare_solr_home() {
     printf 'thgov.pf=\nthgov.pf2=\n' >>"$home/cores/bench_stock/core.properties"
 }
 
-solr_home_digest() {
-    find "$RUN/solr/home" \( -name '*.xml' -o -name '*.txt' -o -name 'core.properties' \) -type f -print0 2>/dev/null \
-        | sort -z | xargs -0 -r sha256sum | sha256sum
+# One digest of the Solr home's files matching the find tests given.
+solr_files_digest() {
+    find "$RUN/solr/home" \( "$@" \) -type f -print0 2>/dev/null | sort -z | xargs -0 -r sha256sum | sha256sum
 }
 
+solr_home_digest() { solr_files_digest -name '*.xml' -o -name '*.txt' -o -name 'core.properties'; }
+
 # What decides the content of an index: the schemas and the word lists their analyzers read.
-solr_index_digest() {
-    find "$RUN/solr/home" \( -name 'schema.xml' -o -name '*.txt' \) -type f -print0 2>/dev/null \
-        | sort -z | xargs -0 -r sha256sum | sha256sum
-}
+solr_index_digest() { solr_files_digest -name 'schema.xml' -o -name '*.txt'; }
 
 write_configset() {
     local conf="$RUN/solr/home/configsets/$1/conf"; shift
