@@ -126,8 +126,19 @@ FACET_FIELDS = (
 )
 
 
+# Copies of CKAN's organization and group facets under other names: package_search looks up the
+# titles of organization and group facet values in the database on every search, unless the facet
+# comes under another name; ckanext-thgov asks for these and takes the titles from memory
+# (ckanext/thgov/group_titles.py).
+FACET_COPY_FIELDS = (
+    '<copyField source="organization" dest="thgov_facet_organization"/>\n'
+    '<copyField source="groups" dest="thgov_facet_groups"/>\n'
+)
+
+
 def add_facet_fields(schema: str) -> str:
-    return _insert_before(schema, '<dynamicField name="*" ', FACET_FIELDS)
+    schema = _insert_before(schema, '<dynamicField name="*" ', FACET_FIELDS)
+    return _insert_before(schema, "</schema>", FACET_COPY_FIELDS)
 
 
 def derive(source: str, origin: str, tokenizer: str = "icu", stock: bool = False) -> str:

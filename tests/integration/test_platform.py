@@ -68,3 +68,26 @@ def test_background_job_runs_through_real_redis() -> None:
     assert job.id in [j.id for j in jobs.get_queue().jobs]
     jobs.Worker().work(burst=True)
     assert connect_to_redis().get("thgov:test:job").decode("utf-8") == "ทำงานแล้ว"
+
+
+@pytest.mark.usefixtures("with_plugins", "clean_db")
+def test_settings_changed_by_another_process_apply_within_the_interval(app) -> None:
+    """CKAN reads its settings' timestamp before every request; here once a second (config_refresh)."""
+    from ckan import model
+    from ckan.lib import app_globals
+
+    def site_title() -> str:
+        return app.get("/api/3/action/status_show").json["result"]["site_title"]
+
+    before = site_title()  # this process has just checked
+    try:
+        # What the admin settings page of another process writes (config_option_update).
+        model.set_system_info("ckan.site_title", "พอร์ทัลข้อมูลเปิดทดสอบ")
+        model.set_system_info("ckan.config_update", "changed by another process")
+        assert site_title() == before               # within the interval: not looked at
+        app_globals.app_globals._check_uptodate.due = float("-inf")  # the interval has passed
+        assert site_title() == "พอร์ทัลข้อมูลเปิดทดสอบ"
+    finally:
+        model.delete_system_info("ckan.site_title")
+        app_globals.reset()
+    assert site_title() == before

@@ -6,6 +6,8 @@ search test, so the module stays fast.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import requests
 
@@ -52,8 +54,11 @@ def _create_corpus() -> dict:
 
     approver = factories.Sysadmin()
     org = factories.Organization(title="สำนักงานสถิติแห่งชาติ")
+    group = factories.Group(name="economy", title="กลุ่มเศรษฐกิจ")
     for name, (title, notes) in TITLES.items():
-        dataset = factories.Dataset(name=name, title=title, owner_org=org["id"], **dict(GDC_REQUIRED, notes=notes))
+        groups = [{"name": group["name"]}] if name.startswith("electricity") else []
+        dataset = factories.Dataset(name=name, title=title, owner_org=org["id"], groups=groups,
+                                    **dict(GDC_REQUIRED, notes=notes))
         helpers.call_action("thgov_publication_approve", {"user": approver["name"]}, id=dataset["id"])
     factories.Dataset(name="private-draft", title="ทะเบียนผู้ป่วยลับเฉพาะ", owner_org=org["id"],
                       **dict(GDC_REQUIRED, notes="ผู้ป่วยลับเฉพาะ"))
@@ -272,3 +277,65 @@ def test_stored_dataset_json_is_utf8_and_reads_back_as_package_show(corpus) -> N
     found = helpers.call_action("package_search", q="name:population-by-province")["results"][0]
     shown = helpers.call_action("package_show", id="population-by-province")
     assert found == shown
+
+
+FACETS = ["organization", "groups", "tags", "license_id", "data_category"]
+
+
+def _facets(app) -> dict:
+    params = {"q": "ไฟฟ้า", "rows": "0", "facet.field": json.dumps(FACETS)}
+    result = app.get("/api/3/action/package_search", query_string=params).json["result"]
+    return {key: result[key] for key in ("count", "facets", "search_facets")}
+
+
+def test_organization_and_group_facets_read_as_ckans_without_asking_the_database(app, corpus) -> None:
+    """Facets come from Solr's copies and titles from memory (group_titles): the same answer as
+    CKAN's own lookup, and a warm anonymous search sends no SQL at all."""
+    import sqlalchemy as sa
+
+    from ckan import model
+    from ckanext.thgov import group_titles
+
+    ours = _facets(app)
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, *args) -> None:
+        statements.append(statement)
+
+    sa.event.listen(model.meta.engine, "before_cursor_execute", record)
+    try:
+        assert _facets(app) == ours
+    finally:
+        sa.event.remove(model.meta.engine, "before_cursor_execute", record)
+    assert statements == []
+    group_titles.configure(0)  # CKAN's own facets and database lookup
+    try:
+        assert _facets(app) == ours
+    finally:
+        group_titles.configure(tk.asint(tk.config.get("ckanext.thgov.search.facet_titles_max_age")))
+    facets = ours["search_facets"]
+    assert [(i["name"], i["display_name"], i["count"]) for i in facets["groups"]["items"]] == [
+        ("economy", "กลุ่มเศรษฐกิจ", 2)]
+    assert [i["display_name"] for i in facets["organization"]["items"]] == ["สำนักงานสถิติแห่งชาติ"]
+    assert facets["organization"]["title"] == "organization" and list(ours["facets"]) == FACETS
+
+
+def test_a_changed_group_title_shows_in_facets_at_once(app, corpus) -> None:
+    editor = {"user": factories.Sysadmin()["name"]}
+    helpers.call_action("group_patch", editor, id="economy", title="กลุ่มเศรษฐกิจและการค้า")
+    try:
+        items = _facets(app)["search_facets"]["groups"]["items"]
+        assert [i["display_name"] for i in items] == ["กลุ่มเศรษฐกิจและการค้า"]
+    finally:
+        helpers.call_action("group_patch", editor, id="economy", title="กลุ่มเศรษฐกิจ")
+
+
+def test_a_solr_core_without_the_facet_copies_gets_ckans_own_facets(corpus) -> None:
+    """A core made from an older configset: not the copies, whose facets would come back empty."""
+    from ckanext.thgov import search as thgov_search
+
+    solr = tk.config["solr_url"]
+    assert thgov_search._schema_has_facet_copies(solr)
+    older = solr.rsplit("/", 1)[0] + "/no_such_core"
+    assert not thgov_search._schema_has_facet_copies(older)
+    assert older not in thgov_search._facet_copies_found  # asked again next time, not remembered

@@ -13,7 +13,7 @@ from ckan import model
 from ckan.lib.plugins import DefaultTranslation
 from ckanext.scheming.plugins import SchemingDatasetsPlugin
 
-from ckanext.thgov import disclosure, search, solr_connection, validation
+from ckanext.thgov import config_refresh, disclosure, group_titles, search, solr_connection, validation
 
 
 @tk.blanket.config_declarations
@@ -29,6 +29,8 @@ class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IGroupController, inherit=True)
+    p.implements(p.IOrganizationController, inherit=True)
 
     # IConfigurer
     def update_config(self, config: Any) -> None:
@@ -48,6 +50,8 @@ class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
                 sa.event.listen(model.Session, event, listener)
         if tk.asbool(config.get("ckanext.thgov.search.keep_alive_connections")):
             solr_connection.use_for_searches()
+        group_titles.configure(tk.asint(config.get("ckanext.thgov.search.facet_titles_max_age")))
+        config_refresh.check_at_most_every(tk.asint(config.get("ckanext.thgov.config_check_seconds")))
 
     # IFacets
     def dataset_facets(self, facets_dict: dict[str, Any], package_type: str) -> dict[str, Any]:
@@ -60,6 +64,18 @@ class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
     def group_facets(self, facets_dict: dict[str, Any], group_type: str,
                      package_type: str | None) -> dict[str, Any]:
         return search.dataset_facets(facets_dict)
+
+    # IGroupController, IOrganizationController (IPackageController has the same three methods,
+    # called with datasets): facet titles kept in memory are looked up again.
+    def create(self, entity: Any) -> None:
+        if isinstance(entity, model.Group):
+            group_titles.forget()
+
+    def edit(self, entity: Any) -> None:
+        self.create(entity)
+
+    def delete(self, entity: Any) -> None:
+        self.create(entity)
 
     # IPackageController
     def before_dataset_index(self, pkg_dict: dict[str, Any]) -> dict[str, Any]:

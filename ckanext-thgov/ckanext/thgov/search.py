@@ -17,7 +17,7 @@ from ckan.lib.search import SearchQueryError
 from ckan.lib.search.common import SearchError
 from ckan.lib.search.query import solr_literal
 
-from ckanext.thgov import solr_connection
+from ckanext.thgov import group_titles, solr_connection
 from ckanext.thgov.helpers import thgov_license_title
 
 log = logging.getLogger(__name__)
@@ -29,6 +29,9 @@ CORE_FACETS = ("organization", "groups", "tags", "res_format", "license_id")
 # CKAN indexes resource extras as res_extras_<name> in an analysed (stemmed) text field, so the
 # statuses are copied into a plain string field for the facet.
 VALIDATION_FACET = "thgov_validation_status"
+# Facets asked of Solr under the names of their copies (deploy/solr/derive_schema.py), so that
+# package_search does not look up their titles in the database; see group_titles.
+FACET_COPIES = {"organization": "thgov_facet_organization", "groups": "thgov_facet_groups"}
 # Multiple-choice fields are stored as JSON lists; Solr gets one value per entry under thgov_<name>.
 MULTI_CHOICE_FIELDS = ("objective", "data_format", "data_language", "disaggregate")
 # GDC free-text fields, searched as Thai words through the gdc_text field (and the catch-all text).
@@ -114,6 +117,7 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
     sort = search_results.get("sort")
     if isinstance(sort, str):  # the order asked for, not the Thai sort field it became (search_params)
         search_results["sort"] = sort.replace("title_th_sort", "title_string")
+    _restore_facet_copies(search_results)
     facets = search_results.get("search_facets") or {}
     if not facets:
         return search_results
@@ -129,6 +133,53 @@ def label_facet_items(search_results: dict[str, Any]) -> dict[str, Any]:
             if item.get("name") in labels:
                 item["display_name"] = _localised(labels[item["name"]])
     return search_results
+
+
+_facet_copies_found: dict[str, bool] = {}
+
+
+def _schema_has_facet_copies(solr_url: str) -> bool:
+    """Whether the core's schema copies the organization and group facets (FACET_COPIES).
+
+    A core created from an older configset lacks them (a Solr volume keeps its core's schema), and
+    its facets on the copies would come back empty: CKAN's own facets are used then. Asked once per
+    process; a failed answer is asked again on the next search.
+    """
+    if solr_url not in _facet_copies_found:
+        try:
+            response = solr_connection.connection().get_session().get(
+                f"{solr_url}/schema/copyfields", params={"wt": "json", "dest.fl": ",".join(FACET_COPIES.values())},
+                auth=_solr_auth(), timeout=5,
+            )
+            response.raise_for_status()
+            found = {(c["source"], c["dest"]) for c in response.json()["copyFields"]}
+        except (requests.RequestException, ValueError, KeyError, TypeError) as error:
+            log.warning("Could not read the Solr schema's copy fields, faceting as CKAN does: %s", error)
+            return False
+        _facet_copies_found[solr_url] = found >= set(FACET_COPIES.items())
+        if not _facet_copies_found[solr_url]:
+            log.warning("The Solr schema lacks the thgov_facet_* copy fields (an older configset): organization "
+                        "and group facet titles are looked up in the database on every search")
+    return _facet_copies_found[solr_url]
+
+
+def _restore_facet_copies(search_results: dict[str, Any]) -> None:
+    """The organization and group facets under their own names, titled as package_search titles them."""
+    names_of_copies = {copy: name for name, copy in FACET_COPIES.items()}
+    facets = search_results.get("facets") or {}
+    if not any(key in names_of_copies for key in facets):
+        return
+    search_results["facets"] = {names_of_copies.get(key, key): counts for key, counts in facets.items()}
+    titles = group_titles.titles(name for key, counts in facets.items() if key in names_of_copies for name in counts)
+    restored = {}
+    for key, facet in (search_results.get("search_facets") or {}).items():
+        if key in names_of_copies:
+            key = facet["title"] = names_of_copies[key]
+            for item in facet.get("items", []):
+                title = titles.get(item["name"], "")
+                item["display_name"] = title if title.strip() else item["name"]
+        restored[key] = facet
+    search_results["search_facets"] = restored
 
 
 # The words of the resource badges (templates/thgov/snippets/validation_badge.html).
@@ -181,6 +232,10 @@ def search_params(params: dict[str, Any]) -> dict[str, Any]:
     reads stray Solr syntax in free text as words instead of failing. Phrase boosts for adjacent
     words (pf, pf2) live in solrconfig.xml, as CKAN does not pass them through.
     """
+    facet_fields = params.get("facet.field")
+    if (group_titles.enabled() and isinstance(facet_fields, list) and any(f in FACET_COPIES for f in facet_fields)
+            and _schema_has_facet_copies(tk.config["solr_url"])):
+        params["facet.field"] = [FACET_COPIES.get(name, name) for name in facet_fields]
     sort = params.get("sort")
     if isinstance(sort, str) and "title_string" in sort:  # "name" order is Thai dictionary order
         params["sort"] = sort.replace("title_string", "title_th_sort")
