@@ -70,3 +70,30 @@ def test_titles_are_looked_up_again_once_max_age_old_or_forgotten() -> None:
     cache.forget()
     assert cache.titles(["nso"]) == {"nso": "newer title"}
     assert lookups.asked == [["nso"], ["nso"], ["nso"]]
+
+
+class Session:
+    def __init__(self) -> None:
+        self.info: dict = {}
+
+
+def test_titles_are_forgotten_again_once_a_group_write_is_committed() -> None:
+    from ckanext.thgov import group_titles
+
+    lookups = Lookups({"nso": "old title"})
+    configured, group_titles._cache = group_titles._cache, GroupTitles(lookups, 60)
+    try:
+        session = Session()
+        group_titles.note_change(session.info)    # the write, before its commit
+        group_titles.titles(["nso"])              # another thread reads the old title back
+        lookups.titles["nso"] = "new title"       # committed
+        group_titles.forget_after_commit(session)
+        assert group_titles.titles(["nso"]) == {"nso": "new title"}
+        group_titles.note_change(session.info)
+        group_titles.drop_after_rollback(session)  # rolled back: nothing to forget at the next commit
+        group_titles.titles(["nso"])
+        group_titles.forget_after_commit(session)
+        group_titles.titles(["nso"])
+        assert lookups.asked == [["nso"], ["nso"], ["nso"]]
+    finally:
+        group_titles._cache = configured

@@ -4,15 +4,16 @@ package_search shows the organization and group facets by title, which CKAN look
 database on every search. Asked for under other names (search.FACET_COPIES) those facets come back
 with names only, and the titles come from here: names seen before are answered from memory, new
 names are looked up once, and everything is looked up again once it is ``max_age`` seconds old, so
-a title changed in another process shows within that time. This process forgets at once when an
-organization or group is created, changed or deleted here.
+a title changed in another process shows within that time. This process forgets when an
+organization or group is created, changed or deleted here, and again once that write is committed
+(a search in another thread in between would have read the old title back).
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 Lookup = Callable[[list[str]], dict[str, str]]
 
@@ -74,3 +75,22 @@ def titles(names: Iterable[str]) -> dict[str, str]:
 def forget() -> None:
     if _cache is not None:
         _cache.forget()
+
+
+CHANGED = "thgov_group_changed"  # in the SQLAlchemy session's info: a group was written
+
+
+def note_change(session_info: dict) -> None:
+    forget()
+    session_info[CHANGED] = True
+
+
+def forget_after_commit(session: Any) -> None:
+    """SQLAlchemy after_commit hook."""
+    if session.info.pop(CHANGED, False):
+        forget()
+
+
+def drop_after_rollback(session: Any, *args: Any) -> None:
+    """SQLAlchemy after_rollback hook."""
+    session.info.pop(CHANGED, None)

@@ -43,9 +43,12 @@ class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IConfigurable
     def configure(self, config: Any) -> None:
-        # Validation jobs are queued once the write that changed a file is committed.
+        # Validation jobs are queued, and facet titles kept in memory forgotten, once the write
+        # that changed a file or a group is committed.
         for event, listener in (("after_commit", validation.enqueue_pending),
-                                ("after_rollback", validation.forget_pending)):
+                                ("after_rollback", validation.forget_pending),
+                                ("after_commit", group_titles.forget_after_commit),
+                                ("after_rollback", group_titles.drop_after_rollback)):
             if not sa.event.contains(model.Session, event, listener):
                 sa.event.listen(model.Session, event, listener)
         if tk.asbool(config.get("ckanext.thgov.search.keep_alive_connections")):
@@ -69,7 +72,7 @@ class ThgovPlugin(p.SingletonPlugin, DefaultTranslation):
     # called with datasets): facet titles kept in memory are looked up again.
     def create(self, entity: Any) -> None:
         if isinstance(entity, model.Group):
-            group_titles.forget()
+            group_titles.note_change(model.Session.info)
 
     def edit(self, entity: Any) -> None:
         self.create(entity)
