@@ -32,6 +32,7 @@ VALIDATION_FACET = "thgov_validation_status"
 # Facets asked of Solr under the names of their copies (deploy/solr/derive_schema.py), so that
 # package_search does not look up their titles in the database; see group_titles.
 FACET_COPIES = {"organization": "thgov_facet_organization", "groups": "thgov_facet_groups"}
+FACETS_OF_COPIES = {copy: name for name, copy in FACET_COPIES.items()}
 # Multiple-choice fields are stored as JSON lists; Solr gets one value per entry under thgov_<name>.
 MULTI_CHOICE_FIELDS = ("objective", "data_format", "data_language", "disaggregate")
 # GDC free-text fields, searched as Thai words through the gdc_text field (and the catch-all text).
@@ -147,12 +148,8 @@ def _schema_has_facet_copies(solr_url: str) -> bool:
     """
     if solr_url not in _facet_copies_found:
         try:
-            response = solr_connection.connection().get_session().get(
-                f"{solr_url}/schema/copyfields", params={"wt": "json", "dest.fl": ",".join(FACET_COPIES.values())},
-                auth=_solr_auth(), timeout=5,
-            )
-            response.raise_for_status()
-            found = {(c["source"], c["dest"]) for c in response.json()["copyFields"]}
+            answer = _solr_json(solr_url, "schema/copyfields", {"dest.fl": ",".join(FACET_COPIES.values())})
+            found = {(c["source"], c["dest"]) for c in answer["copyFields"]}
         except (requests.RequestException, ValueError, KeyError, TypeError) as error:
             log.warning("Could not read the Solr schema's copy fields, faceting as CKAN does: %s", error)
             return False
@@ -165,16 +162,15 @@ def _schema_has_facet_copies(solr_url: str) -> bool:
 
 def _restore_facet_copies(search_results: dict[str, Any]) -> None:
     """The organization and group facets under their own names, titled as package_search titles them."""
-    names_of_copies = {copy: name for name, copy in FACET_COPIES.items()}
     facets = search_results.get("facets") or {}
-    if not any(key in names_of_copies for key in facets):
+    if not any(key in FACETS_OF_COPIES for key in facets):
         return
-    search_results["facets"] = {names_of_copies.get(key, key): counts for key, counts in facets.items()}
-    titles = group_titles.titles(name for key, counts in facets.items() if key in names_of_copies for name in counts)
+    search_results["facets"] = {FACETS_OF_COPIES.get(key, key): counts for key, counts in facets.items()}
+    titles = group_titles.titles(name for key, counts in facets.items() if key in FACETS_OF_COPIES for name in counts)
     restored = {}
     for key, facet in (search_results.get("search_facets") or {}).items():
-        if key in names_of_copies:
-            key = facet["title"] = names_of_copies[key]
+        if key in FACETS_OF_COPIES:
+            key = facet["title"] = FACETS_OF_COPIES[key]
             for item in facet.get("items", []):
                 title = titles.get(item["name"], "")
                 item["display_name"] = title if title.strip() else item["name"]
@@ -301,15 +297,8 @@ def _segment_thai(q: str, solr_url: str) -> str:
     fields (name, tags). Otherwise the text stays as typed. If Solr cannot segment, it goes as is.
     """
     try:
-        # The kept connection of this thread (solr_connection): a search that misses this cache
-        # pays one short request, not a new connection.
-        response = solr_connection.connection().get_session().get(
-            f"{solr_url}/analysis/field",
-            params={"analysis.fieldtype": "text", "analysis.query": q, "wt": "json"},
-            auth=_solr_auth(), timeout=5,
-        )
-        response.raise_for_status()
-        stages = response.json()["analysis"]["field_types"]["text"]["query"]
+        answer = _solr_json(solr_url, "analysis/field", {"analysis.fieldtype": "text", "analysis.query": q})
+        stages = answer["analysis"]["field_types"]["text"]["query"]
         tokens = next(stages[i + 1] for i in range(0, len(stages), 2) if stages[i].endswith("Tokenizer"))
         kept = {t["start"] for t in stages[-1]}
     except (requests.RequestException, ValueError, KeyError, StopIteration, IndexError) as error:
@@ -329,6 +318,17 @@ def _segment_thai(q: str, solr_url: str) -> str:
         position = end
     pieces.append(q[position:])
     return re.sub(r"\s+", " ", "".join(pieces)).strip() or q
+
+
+def _solr_json(solr_url: str, handler: str, params: dict[str, str]) -> Any:
+    """The JSON answer of one of Solr's handlers, over this thread's kept session (solr_connection),
+    so that a search asking it pays one short request, not a new connection. Raises requests'
+    errors, and ValueError for an answer that is not JSON."""
+    response = solr_connection.connection().get_session().get(
+        f"{solr_url}/{handler}", params={**params, "wt": "json"}, auth=_solr_auth(), timeout=5,
+    )
+    response.raise_for_status()
+    return response.json()
 
 
 def _solr_auth() -> tuple[str, str] | None:
