@@ -135,14 +135,15 @@ def parsed(body: bytes) -> dict:
 
 
 def same_answers(ours: Portal, peer: Portal, texts: list[str]) -> list[str]:
-    """Queries whose results or facets differ between the two portals (there should be none)."""
+    """Queries whose results or facets differ between the two portals (there should be none), or
+    that either fails: two failures are not the same answer."""
     differ = []
     ours_conn, peer_conn = ours.connect(), peer.connect()
     for q in texts:
         a = ours.get(ours_conn, ours.search_path(q)).get("result", {})
         b = peer.get(peer_conn, peer.search_path(q)).get("result", {})
         keys = ("count", "facets", "search_facets")
-        if [a.get(k) for k in keys] != [b.get(k) for k in keys] or \
+        if not a or not b or [a.get(k) for k in keys] != [b.get(k) for k in keys] or \
                 [d["id"] for d in a.get("results", [])] != [d["id"] for d in b.get("results", [])]:
             differ.append(q)
     return differ
